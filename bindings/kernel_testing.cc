@@ -1,0 +1,260 @@
+// exports._testing: direct access to the GEMM and activation kernels for the test suite and
+// bench/gemm.mjs. Not part of the public API. Every engine exception (std::invalid_argument,
+// std::runtime_error) becomes a JS Error with the same message.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bindings.h"
+#include "kernels/activation.h"
+#include "kernels/activation/activation_simd.h"
+#include "kernels/gemm/gemm.h"
+#include "kernels/isa.h"
+#include "runtime/thread_pool.h"
+
+namespace albert_bindings {
+namespace {
+
+using albert::Isa;
+namespace gemm = albert::gemm;
+
+// Runs fn, turning C++ exceptions into JS exceptions (node-addon-api only converts its own).
+template <typename Fn>
+Napi::Value guarded(const Napi::CallbackInfo& info, Fn fn) {
+  try {
+    return fn(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+}
+
+int get_int(const Napi::Object& o, const char* key, int fallback) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return fallback;
+  if (!v.IsNumber()) throw std::invalid_argument(std::string(key) + " must be a number");
+  return v.As<Napi::Number>().Int32Value();
+}
+
+bool get_bool(const Napi::Object& o, const char* key, bool fallback) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return fallback;
+  return v.ToBoolean().Value();
+}
+
+std::string get_string(const Napi::Object& o, const char* key, const std::string& fallback) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return fallback;
+  return v.ToString().Utf8Value();
+}
+
+// A Float32Array option holding at least `needed` floats, or null when absent and optional.
+const float* get_floats(const Napi::Object& o, const char* key, std::size_t needed, bool required) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) {
+    if (required) throw std::invalid_argument(std::string(key) + " is required");
+    return nullptr;
+  }
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw std::invalid_argument(std::string(key) + " must be a Float32Array");
+  }
+  auto arr = v.As<Napi::Float32Array>();
+  if (arr.ElementLength() < needed) {
+    throw std::invalid_argument(std::string(key) + " has " + std::to_string(arr.ElementLength()) +
+                                " elements, needs " + std::to_string(needed));
+  }
+  return arr.Data();
+}
+
+// Elements a row-major [rows, cols] matrix with row stride ld spans.
+std::size_t span(int rows, int cols, int ld) {
+  if (rows <= 0 || cols <= 0) return 0;
+  return static_cast<std::size_t>(rows - 1) * ld + cols;
+}
+
+Isa isa_option(const Napi::Object& o) {
+  Napi::Value v = o.Get("isa");
+  if (v.IsUndefined() || v.IsNull()) return albert::default_isa();
+  return albert::parse_isa(v.ToString().Utf8Value());
+}
+
+gemm::Bf16Path bf16_path_option(const Napi::Object& o) {
+  const std::string path = get_string(o, "bf16Path", "auto");
+  if (path == "auto") return gemm::Bf16Path::kAuto;
+  if (path == "amx") return gemm::Bf16Path::kAmx;
+  if (path == "avx512bf16") return gemm::Bf16Path::kAvx512Bf16;
+  throw std::invalid_argument("bf16Path must be auto, amx or avx512bf16, got '" + path + "'");
+}
+
+gemm::Precision precision_option(const Napi::Object& o) {
+  const std::string p = get_string(o, "precision", "fp32");
+  if (p == "fp32") return gemm::Precision::kF32;
+  if (p == "bf16") return gemm::Precision::kBF16;
+  throw std::invalid_argument("precision must be fp32 or bf16, got '" + p + "'");
+}
+
+// The parsed arguments of gemm() / gemmReference().
+struct GemmArgs {
+  int m, n, k, lda, ldb, ldc;
+  bool b_transposed;
+  const float* a;
+  const float* b;
+  const float* c_init;  // optional initial C, so tests can check that gaps stay untouched
+  gemm::Epilogue ep;
+};
+
+GemmArgs parse_gemm_args(const Napi::Object& o) {
+  GemmArgs g;
+  g.m = get_int(o, "m", -1);
+  g.n = get_int(o, "n", -1);
+  g.k = get_int(o, "k", -1);
+  if (g.m < 0 || g.n < 0 || g.k < 0) throw std::invalid_argument("m, n and k must be non-negative numbers");
+  g.b_transposed = get_bool(o, "bTransposed", false);
+  g.lda = get_int(o, "lda", g.k);
+  g.ldb = get_int(o, "ldb", g.b_transposed ? g.k : g.n);
+  g.ldc = get_int(o, "ldc", g.n);
+  if (g.lda < g.k || g.ldc < g.n) throw std::invalid_argument("lda/ldc smaller than the row width");
+  g.a = get_floats(o, "a", span(g.m, g.k, g.lda), true);
+  g.b = g.b_transposed ? get_floats(o, "b", span(g.n, g.k, g.ldb), true)
+                       : get_floats(o, "b", span(g.k, g.n, g.ldb), true);
+  g.c_init = get_floats(o, "c", static_cast<std::size_t>(g.m) * g.ldc, false);
+  g.ep.bias = get_floats(o, "bias", g.n, false);
+  g.ep.activation = albert::parse_activation(get_string(o, "activation", "identity"));
+  g.ep.ldr = get_int(o, "ldr", g.n);
+  g.ep.residual = get_floats(o, "residual", span(g.m, g.n, g.ep.ldr), false);
+  return g;
+}
+
+Napi::Float32Array new_output(Napi::Env env, const GemmArgs& g) {
+  auto c = Napi::Float32Array::New(env, static_cast<std::size_t>(g.m) * g.ldc);
+  if (g.c_init) std::copy(g.c_init, g.c_init + c.ElementLength(), c.Data());
+  return c;
+}
+
+std::unique_ptr<albert::ThreadPool> make_pool(int threads) {
+  if (threads <= 1) return nullptr;
+  return std::make_unique<albert::ThreadPool>(threads);
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  const GemmArgs g = parse_gemm_args(o);
+  const Isa isa = isa_option(o);
+  const gemm::Precision precision = precision_option(o);
+  const bool packed = get_bool(o, "packed", true);
+  auto pool = make_pool(get_int(o, "threads", 1));
+  Napi::Float32Array c = new_output(info.Env(), g);
+  if (packed || precision == gemm::Precision::kBF16) {
+    const gemm::PackedB pb = gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o));
+    gemm::gemm_packed(g.m, g.a, g.lda, pb, c.Data(), g.ldc, g.ep, pool.get());
+  } else {
+    gemm::gemm(isa, g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.b_transposed, c.Data(), g.ldc, g.ep, pool.get());
+  }
+  return c;
+}
+
+Napi::Value GemmReference(const Napi::CallbackInfo& info) {
+  const GemmArgs g = parse_gemm_args(info[0].As<Napi::Object>());
+  Napi::Float32Array c = new_output(info.Env(), g);
+  gemm::gemm_reference(g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.b_transposed, c.Data(), g.ldc, g.ep);
+  return c;
+}
+
+// activation(name, x, isa?) -> a new Float32Array: the ISA's vectorised activation
+// (isa "reference": the scalar one from activation.cc).
+Napi::Value Activation(const Napi::CallbackInfo& info) {
+  const albert::Activation act = albert::parse_activation(info[0].ToString().Utf8Value());
+  auto x = info[1].As<Napi::Float32Array>();
+  auto out = Napi::Float32Array::New(info.Env(), x.ElementLength());
+  std::copy(x.Data(), x.Data() + x.ElementLength(), out.Data());
+  const std::string isa = info.Length() > 2 && !info[2].IsUndefined() ? info[2].ToString().Utf8Value() : "reference";
+  const int n = static_cast<int>(out.ElementLength());
+  if (isa == "reference") {
+    albert::apply_activation_scalar(act, out.Data(), n);
+  } else {
+    albert::apply_activation(albert::parse_isa(isa), act, out.Data(), n);
+  }
+  return out;
+}
+
+Napi::Value MeasurePeakGflops(const Napi::CallbackInfo& info) {
+  const int threads = info.Length() > 0 ? info[0].As<Napi::Number>().Int32Value() : 1;
+  const double seconds = info.Length() > 1 ? info[1].As<Napi::Number>().DoubleValue() : 0.5;
+  return Napi::Number::New(info.Env(), gemm::measure_peak_gflops(threads, seconds));
+}
+
+// benchGemm({isa, precision, bf16Path, m, n, k, threads, iterations, packed, activation})
+// -> Float64Array of seconds per call (B packed once beforehand; one untimed warm-up call).
+Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  const int m = get_int(o, "m", 1), n = get_int(o, "n", 1), k = get_int(o, "k", 1);
+  const int iterations = std::max(1, get_int(o, "iterations", 10));
+  const bool packed = get_bool(o, "packed", true);
+  const Isa isa = isa_option(o);
+  const gemm::Precision precision = precision_option(o);
+  auto pool = make_pool(get_int(o, "threads", 1));
+  std::vector<float> a(static_cast<std::size_t>(m) * k), b(static_cast<std::size_t>(n) * k),
+      c(static_cast<std::size_t>(m) * n);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<float>((i * 7919) % 1000) * 1e-3f - 0.5f;
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>((i * 104729) % 1000) * 1e-3f - 0.5f;
+  gemm::Epilogue ep;
+  ep.activation = albert::parse_activation(get_string(o, "activation", "identity"));
+  const bool b_transposed = get_bool(o, "bTransposed", true);
+  const int ldb = b_transposed ? k : n;
+  gemm::PackedB pb;
+  if (packed) pb = gemm::pack_b(isa, precision, b.data(), n, k, ldb, b_transposed, bf16_path_option(o));
+  auto run = [&] {
+    if (packed) {
+      gemm::gemm_packed(m, a.data(), k, pb, c.data(), n, ep, pool.get());
+    } else {
+      gemm::gemm(isa, m, n, k, a.data(), k, b.data(), ldb, b_transposed, c.data(), n, ep, pool.get());
+    }
+  };
+  run();
+  auto times = Napi::Float64Array::New(info.Env(), iterations);
+  for (int i = 0; i < iterations; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    times[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return times;
+}
+
+Napi::Object CpuInfo(Napi::Env env) {
+  Napi::Object cpu = Napi::Object::New(env);
+  cpu.Set("avx2", albert::cpu_supports(Isa::kAvx2));
+  cpu.Set("avx512", albert::cpu_supports(Isa::kAvx512));
+  cpu.Set("avx512bf16", albert::cpu_has_avx512_bf16());
+  cpu.Set("amxbf16", albert::cpu_has_amx_bf16());
+  cpu.Set("best", albert::isa_name(albert::best_isa()));
+  return cpu;
+}
+
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  return guarded(info, F);
+}
+
+Napi::Value DefaultIsa(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), albert::isa_name(albert::default_isa()));
+}
+
+}  // namespace
+
+void InitKernelTesting(Napi::Env env, Napi::Object exports) {
+  Napi::Object t = Napi::Object::New(env);
+  t.Set("gemm", Napi::Function::New<Guarded<Gemm>>(env, "gemm"));
+  t.Set("gemmReference", Napi::Function::New<Guarded<GemmReference>>(env, "gemmReference"));
+  t.Set("activation", Napi::Function::New<Guarded<Activation>>(env, "activation"));
+  t.Set("measurePeakGflops", Napi::Function::New<Guarded<MeasurePeakGflops>>(env, "measurePeakGflops"));
+  t.Set("benchGemm", Napi::Function::New<Guarded<BenchGemm>>(env, "benchGemm"));
+  t.Set("defaultIsa", Napi::Function::New<Guarded<DefaultIsa>>(env, "defaultIsa"));
+  t.Set("cpu", CpuInfo(env));
+  exports.Set("_testing", t);
+}
+
+}  // namespace albert_bindings

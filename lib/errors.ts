@@ -1,0 +1,37 @@
+/**
+ * Every failure albert-native reports on purpose is an `AlbertError` with a stable `code`,
+ * so callers can branch on the kind of problem without parsing messages.
+ */
+export type AlbertErrorCode =
+  | 'ERR_NOT_FOUND' // a model folder or file does not exist
+  | 'ERR_CONFIG' // config.json is malformed or names something unsupported
+  | 'ERR_SAFETENSORS' // the weights file is corrupt or inconsistent
+  | 'ERR_WEIGHTS' // a tensor the model needs is missing or has the wrong shape / dtype
+  | 'ERR_INPUT' // forward() inputs are invalid (ids, dims, masks)
+  | 'ERR_ISA' // the requested instruction set or precision is unavailable on this CPU
+  | 'ERR_DISPOSED' // the model was used after dispose()
+  | 'ERR_NATIVE' // the native addon is missing or the engine failed
+  | 'ERR_OUT_OF_MEMORY';
+
+export class AlbertError extends Error {
+  readonly code: AlbertErrorCode;
+
+  constructor(code: AlbertErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AlbertError';
+    this.code = code;
+  }
+}
+
+const KNOWN_CODES = new Set<string>([
+  'ERR_NOT_FOUND', 'ERR_CONFIG', 'ERR_SAFETENSORS', 'ERR_WEIGHTS', 'ERR_INPUT', 'ERR_ISA',
+  'ERR_DISPOSED', 'ERR_NATIVE', 'ERR_OUT_OF_MEMORY',
+]);
+
+/** Wraps an error thrown by the native addon (which carries a `code`) as an AlbertError. */
+export function fromNativeError(error: unknown, context: string): AlbertError {
+  if (error instanceof AlbertError) return error;
+  const e = error as { code?: string; message?: string };
+  const code = (e?.code && KNOWN_CODES.has(e.code) ? e.code : 'ERR_NATIVE') as AlbertErrorCode;
+  return new AlbertError(code, `${context}: ${e?.message ?? String(error)}`, { cause: error });
+}

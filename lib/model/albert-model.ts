@@ -1,0 +1,227 @@
+// AlbertModel: load a Hugging Face ALBERT folder and run any head from Node.
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+import { AlbertError, fromNativeError } from '../errors';
+import { native, type NativeModelHandle, type NativeTensor } from '../native';
+import { nativeConfig, parseConfig, type AlbertConfig } from './config';
+import { checkHead, headFromArchitectures, type AlbertHead } from './heads';
+import { parseSafetensors } from './safetensors';
+import { checkRange, toIntTensor, type IntTensorInput, type Tensor } from './tensor';
+import { selectTensors } from './weights';
+
+export type Isa = 'scalar' | 'avx2' | 'avx512';
+export type Precision = 'fp32' | 'bf16';
+
+export interface FromPretrainedOptions {
+  /** Threads for GEMM and attention (default: the machine's available parallelism). */
+  threads?: number;
+  /** Run this head instead of the one config.architectures names. */
+  head?: AlbertHead;
+  /** Force an instruction-set path (default: ALBERT_ISA, else the best the CPU has). */
+  isa?: Isa;
+  /** 'bf16' runs the weight GEMMs in bfloat16 with fp32 accumulation (AMX / AVX512-BF16). */
+  precision?: Precision;
+}
+
+export interface ForwardInputs {
+  /** [batch, seq] token ids ([batch, choices, seq] for multiple choice). */
+  inputIds: IntTensorInput;
+  /** 1 for real tokens, 0 for padding (default: all 1). */
+  attentionMask?: IntTensorInput;
+  /** Segment ids (default: all 0). */
+  tokenTypeIds?: IntTensorInput;
+}
+
+export interface ForwardOptions {
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+}
+
+/** HF's output fields, camelCased. Which are present depends on the head. */
+export interface AlbertOutput {
+  lastHiddenState: Tensor;
+  poolerOutput?: Tensor;
+  /** AlbertForPreTraining: [batch, seq, vocab]. */
+  predictionLogits?: Tensor;
+  /** AlbertForPreTraining: [batch, 2]. */
+  sopLogits?: Tensor;
+  /** Masked LM [batch, seq, vocab]; sequence cls [batch, labels]; token cls [batch, seq, labels]; multiple choice [batch, choices]. */
+  logits?: Tensor;
+  startLogits?: Tensor;
+  endLogits?: Tensor;
+  /** numHiddenLayers + 1 tensors [batch, seq, hidden]: the projected embeddings, then each layer. */
+  hiddenStates?: Tensor[];
+  /** numHiddenLayers x innerGroupNum tensors [batch, heads, seq, seq]. */
+  attentions?: Tensor[];
+}
+
+const OUTPUT_NAMES: Record<string, keyof AlbertOutput> = {
+  last_hidden_state: 'lastHiddenState',
+  pooler_output: 'poolerOutput',
+  prediction_logits: 'predictionLogits',
+  sop_logits: 'sopLogits',
+  logits: 'logits',
+  start_logits: 'startLogits',
+  end_logits: 'endLogits',
+};
+
+async function readRequired(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AlbertError('ERR_NOT_FOUND', `${what} not found: ${path}`);
+    throw new AlbertError('ERR_NOT_FOUND', `cannot read ${what} ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function checkOptions(options: FromPretrainedOptions): Required<Omit<FromPretrainedOptions, 'head'>> {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
+    throw new AlbertError('ERR_CONFIG', `option threads must be an integer 1..1024, got ${String(options.threads)}`);
+  }
+  const precision = options.precision ?? 'fp32';
+  if (precision !== 'fp32' && precision !== 'bf16') throw new AlbertError('ERR_CONFIG', `option precision must be 'fp32' or 'bf16', got ${String(precision)}`);
+  const addon = native();
+  if (precision === 'bf16') {
+    const cpu = addon.cpuFeatures();
+    if (!cpu.amxbf16 && !cpu.avx512bf16) throw new AlbertError('ERR_ISA', 'precision bf16 needs a CPU with AMX-BF16 or AVX512-BF16');
+  }
+  let isa: string;
+  try {
+    isa = options.isa ?? addon.defaultIsa();
+  } catch (error) {
+    throw fromNativeError(error, 'ALBERT_ISA');
+  }
+  if (!['scalar', 'avx2', 'avx512'].includes(isa)) throw new AlbertError('ERR_ISA', `unknown isa ${JSON.stringify(isa)} (scalar, avx2 or avx512)`);
+  return { threads, precision, isa: isa as Isa };
+}
+
+export class AlbertModel {
+  readonly config: AlbertConfig;
+  readonly head: AlbertHead;
+  readonly isa: Isa;
+  readonly precision: Precision;
+  readonly threads: number;
+  #handle: NativeModelHandle | null;
+
+  private constructor(config: AlbertConfig, head: AlbertHead, options: Required<Omit<FromPretrainedOptions, 'head'>>, handle: NativeModelHandle) {
+    this.config = config;
+    this.head = head;
+    this.isa = options.isa;
+    this.precision = options.precision;
+    this.threads = options.threads;
+    this.#handle = handle;
+  }
+
+  /** Loads config.json and model.safetensors from a Hugging Face model folder. */
+  static async fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<AlbertModel> {
+    if (typeof dir !== 'string') throw new TypeError('fromPretrained(dir): dir must be a string');
+    const info = await stat(dir).catch(() => null);
+    if (!info?.isDirectory()) throw new AlbertError('ERR_NOT_FOUND', `model folder not found: ${dir}`);
+    const checked = checkOptions(options);
+
+    const configPath = join(dir, 'config.json');
+    const configText = (await readRequired(configPath, 'config.json')).toString('utf8');
+    let rawConfig: unknown;
+    try {
+      rawConfig = JSON.parse(configText);
+    } catch (error) {
+      throw new AlbertError('ERR_CONFIG', `${configPath}: not valid JSON (${(error as Error).message})`);
+    }
+    const config = parseConfig(rawConfig, configPath);
+    const head = options.head === undefined ? headFromArchitectures(config.architectures) : checkHead(options.head);
+
+    const weightsPath = join(dir, 'model.safetensors');
+    const bytes = await readRequired(weightsPath, 'model.safetensors');
+    const tensors = selectTensors(parseSafetensors(bytes, weightsPath), weightsPath, config, head);
+    let handle: NativeModelHandle;
+    try {
+      handle = await native().createModel({ config: nativeConfig(config, head), tensors, ...checked });
+    } catch (error) {
+      throw fromNativeError(error, `loading ${dir}`);
+    }
+    return new AlbertModel(config, head, checked, handle);
+  }
+
+  /** True after dispose(). */
+  get disposed(): boolean {
+    return this.#handle === null;
+  }
+
+  /** Bytes of native memory holding the (converted, packed) weights. */
+  get weightBytes(): number {
+    return this.#handle?.weightBytes ?? 0;
+  }
+
+  /** Runs the model off the JS thread. Safe to call many times concurrently. */
+  async forward(inputs: ForwardInputs, options: ForwardOptions = {}): Promise<AlbertOutput> {
+    const handle = this.#handle;
+    if (!handle) throw new AlbertError('ERR_DISPOSED', 'forward() called after dispose()');
+    const request = this.#prepare(inputs);
+    let result;
+    try {
+      result = await handle.forward({
+        ...request,
+        outputHiddenStates: options.outputHiddenStates === true,
+        outputAttentions: options.outputAttentions === true,
+      });
+    } catch (error) {
+      throw fromNativeError(error, 'forward');
+    }
+    const output = {} as AlbertOutput;
+    for (const [name, tensor] of Object.entries(result.outputs)) {
+      (output as unknown as Record<string, NativeTensor>)[OUTPUT_NAMES[name] ?? name] = tensor;
+    }
+    if (this.head === 'multiple-choice' && output.logits) {
+      output.logits.dims = [request.outerDims[0], request.outerDims[1]];
+    }
+    if (result.hiddenStates) output.hiddenStates = result.hiddenStates;
+    if (result.attentions) output.attentions = result.attentions;
+    return output;
+  }
+
+  /** Frees the native weights now. Forwards already running finish first. */
+  dispose(): void {
+    this.#handle?.dispose();
+    this.#handle = null;
+  }
+
+  #prepare(inputs: ForwardInputs) {
+    if (typeof inputs !== 'object' || inputs === null) throw new AlbertError('ERR_INPUT', 'forward(inputs): inputs must be an object');
+    const ids = toIntTensor('inputIds', inputs.inputIds);
+    const rank = this.head === 'multiple-choice' ? 3 : 2;
+    if (ids.dims.length !== rank) {
+      throw new AlbertError('ERR_INPUT', `inputIds must have ${rank} dims (${rank === 3 ? '[batch, choices, seq]' : '[batch, seq]'}), got [${ids.dims.join(', ')}]`);
+    }
+    if (ids.data.length === 0) throw new AlbertError('ERR_INPUT', `empty batch: inputIds dims [${ids.dims.join(', ')}]`);
+    const seqLen = ids.dims[rank - 1];
+    const batch = ids.data.length / seqLen;
+    if (seqLen > this.config.maxPositionEmbeddings) {
+      throw new AlbertError('ERR_INPUT', `sequence length ${seqLen} exceeds max_position_embeddings ${this.config.maxPositionEmbeddings}`);
+    }
+    checkRange('inputIds', ids, this.config.vocabSize, `token id (vocab_size ${this.config.vocabSize})`);
+    const sameDims = (name: string, input: IntTensorInput | undefined) => {
+      if (input === undefined) return undefined;
+      const t = toIntTensor(name, input);
+      if (t.dims.length !== ids.dims.length || t.dims.some((d, i) => d !== ids.dims[i])) {
+        throw new AlbertError('ERR_INPUT', `${name} dims [${t.dims.join(', ')}] disagree with inputIds dims [${ids.dims.join(', ')}]`);
+      }
+      return t;
+    };
+    const mask = sameDims('attentionMask', inputs.attentionMask);
+    const types = sameDims('tokenTypeIds', inputs.tokenTypeIds);
+    if (mask) {
+      checkRange('attentionMask', mask, 2, 'mask value');
+      for (let b = 0; b < batch; ++b) {
+        if (!mask.data.subarray(b * seqLen, (b + 1) * seqLen).includes(1)) {
+          throw new AlbertError('ERR_INPUT', `attentionMask row ${b} has no 1s: the sequence has no tokens to attend to`);
+        }
+      }
+    }
+    if (types) checkRange('tokenTypeIds', types, this.config.typeVocabSize, `token type id (type_vocab_size ${this.config.typeVocabSize})`);
+    return { inputIds: ids.data, attentionMask: mask?.data, tokenTypeIds: types?.data, batch, seqLen, outerDims: ids.dims };
+  }
+}

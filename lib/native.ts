@@ -1,0 +1,61 @@
+// Loads the compiled addon once. Everything native goes through this module.
+import { join } from 'node:path';
+import { AlbertError } from './errors';
+
+export interface NativeTensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+export interface NativeForwardResult {
+  outputs: Record<string, NativeTensor>;
+  hiddenStates?: NativeTensor[];
+  attentions?: NativeTensor[];
+}
+
+export interface NativeModelHandle {
+  forward(request: {
+    inputIds: Int32Array;
+    attentionMask?: Int32Array;
+    tokenTypeIds?: Int32Array;
+    batch: number;
+    seqLen: number;
+    outputHiddenStates: boolean;
+    outputAttentions: boolean;
+  }): Promise<NativeForwardResult>;
+  dispose(): void;
+  readonly isa: string | null;
+  readonly weightBytes: number;
+}
+
+export interface NativeTensorSpec {
+  name: string;
+  dtype: 'F32' | 'F16' | 'BF16';
+  shape: number[];
+  data: Uint8Array;
+}
+
+export interface NativeAddon {
+  createModel(spec: {
+    config: Record<string, number | string>;
+    tensors: NativeTensorSpec[];
+    threads: number;
+    isa: string;
+    precision: 'fp32' | 'bf16';
+  }): Promise<NativeModelHandle>;
+  defaultIsa(): string;
+  cpuFeatures(): { avx2: boolean; avx512: boolean; avx512bf16: boolean; amxbf16: boolean; best: string };
+}
+
+let addon: NativeAddon | undefined;
+
+export function native(): NativeAddon {
+  if (addon) return addon;
+  const path = join(__dirname, '..', 'build', 'Release', 'albert_native.node');
+  try {
+    addon = require(path) as NativeAddon;
+  } catch (error) {
+    throw new AlbertError('ERR_NATIVE', `cannot load the native addon at ${path} (run \`npm install\` to build it): ${(error as Error).message}`, { cause: error });
+  }
+  return addon;
+}

@@ -1,0 +1,59 @@
+/**
+ * SentencePiece's precompiled character map: the normalisation rules (e.g. nmt_nfkc)
+ * compiled into a darts-clone double array plus a blob of NUL-terminated replacement
+ * strings. Layout: uint32 LE trie size in bytes, the trie units, then the strings.
+ *
+ * A darts-clone unit packs (from darts.h):
+ *   has_leaf = bit 8; value = bits 0..30; label = bits 0..7 and bit 31;
+ *   offset = (unit >>> 10) << ((unit & (1 << 9)) >>> 6)   (bit 9 selects an 8-bit shift).
+ */
+export class PrecompiledCharsmap {
+  private readonly units: Uint32Array;
+  /** Replacement strings, each ending in a NUL byte. */
+  readonly strings: Uint8Array;
+
+  constructor(blob: Uint8Array) {
+    if (blob.length <= 4) throw new Error('precompiled charsmap is too short');
+    const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+    const trieSize = view.getUint32(0, true);
+    if (trieSize >= blob.length || trieSize % 4 !== 0) throw new Error('precompiled charsmap trie size is invalid');
+    this.units = new Uint32Array(trieSize / 4);
+    for (let i = 0; i < this.units.length; i++) this.units[i] = view.getUint32(4 + 4 * i, true);
+    this.strings = blob.slice(4 + trieSize);
+    if (this.units.length === 0) throw new Error('precompiled charsmap trie is empty');
+  }
+
+  /**
+   * Longest rule matching a prefix of bytes[start, end).
+   * Returns the match length in bytes (0 if none) and stores the replacement's offset
+   * into `strings` in out[0].
+   */
+  longestMatch(bytes: Uint8Array, start: number, end: number, out: Int32Array): number {
+    const units = this.units;
+    const n = units.length;
+    let unit = units[0];
+    let pos = (unit >>> 10) << ((unit & 0x200) >>> 6);
+    let best = 0;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      pos ^= c;
+      if (pos >= n) break;
+      unit = units[pos];
+      // label(): low byte plus bit 31 (set on leaf units so they never match a label).
+      if ((unit & 0x800000ff) >>> 0 !== c) break;
+      pos ^= (unit >>> 10) << ((unit & 0x200) >>> 6);
+      if ((unit >>> 8) & 1) {
+        best = i + 1 - start;
+        out[0] = units[pos] & 0x7fffffff;
+      }
+    }
+    return best;
+  }
+
+  /** Byte length of the NUL-terminated replacement starting at `offset`. */
+  replacementLength(offset: number): number {
+    let e = offset;
+    while (e < this.strings.length && this.strings[e] !== 0) e++;
+    return e - offset;
+  }
+}

@@ -1,0 +1,121 @@
+#include "kernels/attention/attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "kernels/gemm/gemm.h"
+
+namespace albert {
+namespace {
+
+constexpr int kRowBlock = 32;  // query rows per task: scores for the block stay in L2
+
+struct Task {
+  int sequence;
+  int head;
+  int row_begin;  // packed row index
+  int row_end;
+};
+
+std::vector<Task> make_tasks(const TokenLayout& layout, int heads) {
+  std::vector<Task> tasks;
+  for (int b = 0; b < layout.batch; ++b) {
+    for (int h = 0; h < heads; ++h) {
+      for (int r = layout.seq_begin[b]; r < layout.seq_begin[b + 1]; r += kRowBlock) {
+        tasks.push_back({b, h, r, std::min(r + kRowBlock, layout.seq_begin[b + 1])});
+      }
+    }
+  }
+  return tasks;
+}
+
+float dot(const float* a, const float* b, int n) {
+  float s = 0.0f;
+  for (int i = 0; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+// HF adds q . D[l - r + P - 1] (relative_key) and also k . D[...] (relative_key_query) to the
+// raw scores before the 1/sqrt(d) scaling.
+void add_relative_scores(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
+                         int keys, int key_begin, float* scores) {
+  const int ld = 3 * args.heads * args.head_dim;
+  const int d = args.head_dim;
+  const float* q_base = args.qkv + task.head * d;
+  const float* k_base = args.qkv + args.heads * d + task.head * d;
+  for (int r = task.row_begin; r < task.row_end; ++r) {
+    float* row = scores + static_cast<long>(r - task.row_begin) * keys;
+    const float* q = q_base + static_cast<long>(r) * ld;
+    for (int j = 0; j < keys; ++j) {
+      int distance = layout.position[r] - layout.position[key_begin + j];
+      const float* e = args.distance_embedding + static_cast<long>(distance + args.max_positions - 1) * d;
+      float extra = dot(q, e, d);
+      if (args.position_embedding == PositionEmbedding::kRelativeKeyQuery) {
+        extra += dot(k_base + static_cast<long>(key_begin + j) * ld, e, d);
+      }
+      row[j] += extra;
+    }
+  }
+}
+
+void softmax_rows(float* scores, int rows, int cols, float scale) {
+  for (int r = 0; r < rows; ++r) {
+    float* row = scores + static_cast<long>(r) * cols;
+    float max = -INFINITY;
+    for (int j = 0; j < cols; ++j) max = std::max(max, row[j] * scale);
+    float sum = 0.0f;
+    for (int j = 0; j < cols; ++j) {
+      row[j] = std::exp(row[j] * scale - max);
+      sum += row[j];
+    }
+    const float inv = 1.0f / sum;
+    for (int j = 0; j < cols; ++j) row[j] *= inv;
+  }
+}
+
+void store_probabilities(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
+                         int keys, int key_begin, const float* probs) {
+  const long S = layout.seq_len;
+  float* base = args.probabilities + (static_cast<long>(task.sequence) * args.heads + task.head) * S * S;
+  for (int r = task.row_begin; r < task.row_end; ++r) {
+    float* out = base + layout.position[r] * S;
+    const float* row = probs + static_cast<long>(r - task.row_begin) * keys;
+    for (int j = 0; j < keys; ++j) out[layout.position[key_begin + j]] = row[j];
+  }
+}
+
+void run_task(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
+              std::vector<float>& scores) {
+  const int d = args.head_dim;
+  const int H = args.heads * d;
+  const int ld = 3 * H;
+  const int key_begin = layout.key_begin[task.sequence];
+  const int keys = layout.seq_begin[task.sequence + 1] - key_begin;
+  const int rows = task.row_end - task.row_begin;
+  scores.resize(static_cast<size_t>(rows) * keys);
+
+  const float* q = args.qkv + static_cast<long>(task.row_begin) * ld + task.head * d;
+  const float* k = args.qkv + static_cast<long>(key_begin) * ld + H + task.head * d;
+  const float* v = args.qkv + static_cast<long>(key_begin) * ld + 2 * H + task.head * d;
+  gemm::gemm(args.isa, rows, keys, d, q, ld, k, ld, /*b_transposed=*/true, scores.data(), keys, {}, nullptr);
+  if (args.position_embedding != PositionEmbedding::kAbsolute) {
+    add_relative_scores(layout, args, task, keys, key_begin, scores.data());
+  }
+  softmax_rows(scores.data(), rows, keys, 1.0f / std::sqrt(static_cast<float>(d)));
+  if (args.probabilities) store_probabilities(layout, args, task, keys, key_begin, scores.data());
+  float* out = args.context + static_cast<long>(task.row_begin) * H + task.head * d;
+  gemm::gemm(args.isa, rows, d, keys, scores.data(), keys, v, ld, /*b_transposed=*/false, out, H, {}, nullptr);
+}
+
+}  // namespace
+
+void attention(const TokenLayout& layout, const AttentionArgs& args, ThreadPool* pool) {
+  const std::vector<Task> tasks = make_tasks(layout, args.heads);
+  parallel_for(pool, static_cast<int>(tasks.size()), [&](int t) {
+    thread_local std::vector<float> scores;
+    run_task(layout, args, tasks[t], scores);
+  });
+}
+
+}  // namespace albert

@@ -1,0 +1,73 @@
+// Matrix multiply for the engine: C[M, N] = epilogue(A[M, K] * B).
+//
+// BLIS-style: B (a weight matrix, reused across every token and, in ALBERT, every layer) is
+// packed once into column panels of the microkernel's width; A is read in row blocks; a small
+// register-tiled microkernel per ISA (gemm/scalar.cc, gemm/avx2.cc, gemm/avx512.cc, gemm/amx.cc)
+// computes each tile. The epilogue (bias, activation, residual) is applied while the tile is
+// still hot in cache.
+#pragma once
+#include <cstdint>
+
+#include "kernels/activation.h"
+#include "kernels/isa.h"
+#include "runtime/aligned_buffer.h"
+#include "runtime/thread_pool.h"
+
+namespace albert {
+namespace gemm {
+
+enum class Precision { kF32, kBF16 };
+
+// Which bf16 kernel a kBF16 PackedB runs: AMX tiles when the CPU has AMX-BF16, else AVX512-BF16
+// dot products. Tests force the fallback on AMX machines. Both read the same packed layout.
+enum class Bf16Path { kAuto, kAmx, kAvx512Bf16 };
+
+// B packed into the layout the chosen ISA's microkernel reads. Immutable after packing; safe to
+// share between threads and concurrent calls.
+struct PackedB {
+  int n = 0;
+  int k = 0;
+  Isa isa = Isa::kScalar;
+  Precision precision = Precision::kF32;
+  Bf16Path bf16_path = Bf16Path::kAuto;  // resolved (never kAuto) when precision == kBF16
+  AlignedBuffer<float> f32;      // used when precision == kF32
+  AlignedBuffer<uint16_t> bf16;  // used when precision == kBF16
+};
+
+// Packs B for C = A * B. When `transposed`, B is stored [N, K] (row stride ldb): an HF Linear
+// weight [out, in], so C = A W^T. Otherwise B is [K, N] (row stride ldb).
+// kBF16 requires AVX512-BF16 or AMX-BF16 (throws std::runtime_error otherwise).
+// With kBF16 the isa argument is only recorded; bf16_path picks the kernel (kAuto: AMX, else
+// AVX512-BF16; forcing a path the CPU lacks throws std::runtime_error).
+PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int ldb, bool transposed,
+               Bf16Path bf16_path = Bf16Path::kAuto);
+
+// Applied to each output element in this order: + bias[col], activation, + residual[row, col].
+struct Epilogue {
+  const float* bias = nullptr;  // [N] or null
+  Activation activation = Activation::kIdentity;
+  const float* residual = nullptr;  // [M, N] with row stride ldr, or null
+  int ldr = 0;
+};
+
+// C[M, N] (row stride ldc) = epilogue(A[M, K] (row stride lda) * B). Spreads M x N blocks over
+// the pool (null: runs on the calling thread). M may be 0.
+void gemm_packed(int m, const float* a, int lda, const PackedB& b, float* c, int ldc,
+                 const Epilogue& epilogue, ThreadPool* pool);
+
+// The same with B unpacked (packed into thread-local scratch on the fly): for attention's
+// Q K^T and P V, where B changes every call.
+void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+          bool b_transposed, float* c, int ldc, const Epilogue& epilogue, ThreadPool* pool);
+
+// Measured fp32 FMA throughput of this machine (GFLOP/s over `threads` threads, each running
+// independent FMA chains on the widest vectors the CPU has for `seconds`): the peak that GEMM
+// efficiency is quoted against.
+double measure_peak_gflops(int threads, double seconds);
+
+// Plain triple loop in float, the reference every ISA path is tested against.
+void gemm_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                    bool b_transposed, float* c, int ldc, const Epilogue& epilogue);
+
+}  // namespace gemm
+}  // namespace albert

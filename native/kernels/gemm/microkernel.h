@@ -1,0 +1,107 @@
+// Internal to kernels/gemm: what each ISA file provides to the portable driver (gemm.cc).
+//
+// Data layouts (all produced by pack.cc):
+//  * packed B, fp32: column panels nr wide, each [K][nr] (row k of the panel = nr consecutive
+//    floats, zero padded past N); panel p starts at p * K * nr. A K block [pc, pc + kc) of a
+//    panel is therefore contiguous.
+//  * packed A, fp32: one block of up to mc rows x kc columns, cut into mr-row panels, each
+//    [kc][mr] (the mr values of column k are adjacent, so the microkernel broadcasts from
+//    consecutive addresses). Panel q starts at q * kc * mr.
+//  * packed B, bf16 (AMX and AVX512-BF16 share it): groups of 16 columns, each [K/2][16][2]:
+//    "VNNI pairs", the two consecutive k of one column side by side, so one 32-bit lane holds
+//    the pair a dot-product instruction consumes. K is padded to a multiple of 32 (one AMX tile
+//    depth) and N to a multiple of 32, both with zeros. Group g starts at g * Kpad * 16.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/gemm/gemm.h"
+
+namespace albert {
+namespace gemm {
+namespace detail {
+
+// The epilogue of one block of C, its pointers already offset to the block's first row and
+// column (bias + col, residual + row * ldr + col).
+struct BlockEpilogue {
+  const float* bias;
+  Activation activation;
+  const float* residual;
+  int ldr;
+};
+
+// Shifts an epilogue to the block starting at (row, col).
+inline BlockEpilogue offset_epilogue(const Epilogue& e, int row, int col) {
+  BlockEpilogue b;
+  b.bias = e.bias ? e.bias + col : nullptr;
+  b.activation = e.activation;
+  b.residual = e.residual ? e.residual + static_cast<std::ptrdiff_t>(row) * e.ldr + col : nullptr;
+  b.ldr = e.ldr;
+  return b;
+}
+inline BlockEpilogue offset_epilogue(const BlockEpilogue& e, int row, int col) {
+  BlockEpilogue b = e;
+  if (b.bias) b.bias += col;
+  if (b.residual) b.residual += static_cast<std::ptrdiff_t>(row) * e.ldr + col;
+  return b;
+}
+
+// Portable epilogue on an m x n tile of C (used by the scalar path and as the fallback).
+void apply_epilogue_portable(const BlockEpilogue& ep, int m, int n, float* c, int ldc);
+
+// One ISA's fp32 kernel: register tile, cache blocking, and the macro-kernel that multiplies
+// a packed A block by a run of packed B panels.
+struct F32Kernel {
+  int mr;  // rows of the register tile (= rows of a packed A panel)
+  int nr;  // columns of the register tile (= width of a packed B panel)
+  int kc;  // K block
+  int mc;  // rows of A packed at once, a multiple of mr
+  int nc;  // columns of C per block, a multiple of nr
+  // C[m x n] = (accumulate ? C : 0) + A * B over kc, then the epilogue when ep is non-null
+  // (the last K block). a: packed A block; b: first B panel at this K block, b_stride floats
+  // between panels.
+  void (*block)(int m, int n, int kc, const float* a, const float* b, std::size_t b_stride,
+                float* c, int ldc, bool accumulate, const BlockEpilogue* ep);
+};
+
+const F32Kernel& scalar_f32_kernel();
+#if defined(ALBERT_X86)
+const F32Kernel& avx2_f32_kernel();
+const F32Kernel& avx512_f32_kernel();
+#endif
+
+// ---- packing (pack.cc) -------------------------------------------------------------------
+// Packs rows [0, m) x columns [0, kc) of A into mr-row panels (layout above).
+void pack_a_f32(int mr, int m, int kc, const float* a, int lda, float* dst);
+// Floats needed for packed fp32 B.
+std::size_t packed_b_f32_size(int n, int k, int nr);
+void pack_b_f32(int nr, const float* b, int n, int k, int ldb, bool transposed, float* dst);
+
+// bf16 packing geometry.
+constexpr int kBf16KAlign = 32;  // K padding: one AMX tile holds 32 k
+constexpr int kBf16NAlign = 32;  // N padding: two 16-column groups per register tile
+inline int bf16_k_padded(int k) { return (k + kBf16KAlign - 1) / kBf16KAlign * kBf16KAlign; }
+inline int bf16_n_padded(int n) { return (n + kBf16NAlign - 1) / kBf16NAlign * kBf16NAlign; }
+void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, uint16_t* dst);
+// Round-to-nearest-even float -> bf16, the rounding VCVTNEPS2BF16 and AMX inputs use.
+uint16_t float_to_bf16(float x);
+
+// ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
+#if defined(ALBERT_X86)
+// Compute rows [r0, r1) x columns [c0, c1) of C (c0, c1 multiples of 32 or c1 == n) from the
+// bf16 packed B, applying the whole epilogue. Called once per thread.
+void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
+                    float* c, int ldc, const Epilogue& ep);
+void avx512_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
+                       float* c, int ldc, const Epilogue& ep);
+// FMA-throughput loops for the peak measurement: `iterations` x (chains) FMAs on 16 (zmm) or
+// 8 (ymm) floats; return a value derived from the accumulators so the loop is not removed.
+float avx512_fma_loop(long iterations);
+float avx2_fma_loop(long iterations);
+constexpr int kAvx512FmaChains = 16;
+constexpr int kAvx2FmaChains = 12;
+#endif
+
+}  // namespace detail
+}  // namespace gemm
+}  // namespace albert

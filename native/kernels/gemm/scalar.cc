@@ -1,0 +1,58 @@
+// Portable fp32 microkernel: plain C++ (no intrinsics), used when ALBERT_ISA=scalar and on
+// CPUs without AVX2. A 4 x 16 register tile of scalars; the compiler may vectorise it with the
+// baseline instruction set, which is fine - this file gets no ISA flags.
+#include "kernels/gemm/microkernel.h"
+
+namespace albert {
+namespace gemm {
+namespace detail {
+namespace {
+
+constexpr int kMr = 4;
+constexpr int kNr = 16;
+
+template <int M>
+void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool accumulate) {
+  float acc[M][kNr];
+  for (int i = 0; i < M; ++i) {
+    for (int j = 0; j < kNr; ++j) acc[i][j] = (accumulate && j < n) ? c[i * ldc + j] : 0.0f;
+  }
+  for (int k = 0; k < kc; ++k) {
+    const float* bk = b + k * kNr;
+    for (int i = 0; i < M; ++i) {
+      const float ai = a[k * kMr + i];
+      for (int j = 0; j < kNr; ++j) acc[i][j] += ai * bk[j];
+    }
+  }
+  for (int i = 0; i < M; ++i) {
+    for (int j = 0; j < n; ++j) c[i * ldc + j] = acc[i][j];
+  }
+}
+
+using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
+constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>};
+
+void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_stride, float* c,
+           int ldc, bool accumulate, const BlockEpilogue* ep) {
+  for (int j = 0; j < n; j += kNr) {
+    const int cols = n - j < kNr ? n - j : kNr;
+    const float* bp = b + (j / kNr) * b_stride;
+    for (int i = 0; i < m; i += kMr) {
+      const int rows = m - i < kMr ? m - i : kMr;
+      float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
+      kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, cp, ldc, accumulate);
+      if (ep) apply_epilogue_portable(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
+    }
+  }
+}
+
+}  // namespace
+
+const F32Kernel& scalar_f32_kernel() {
+  static const F32Kernel kernel{kMr, kNr, /*kc=*/256, /*mc=*/64, /*nc=*/1024, block};
+  return kernel;
+}
+
+}  // namespace detail
+}  // namespace gemm
+}  // namespace albert

@@ -1,0 +1,367 @@
+// ALBERT forward pass, following Hugging Face's modeling_albert.py top to bottom.
+//
+// Padding-free: only tokens with attention_mask == 1 (plus position 0 of each sequence, which
+// the pooler reads) are computed. GEMMs run over the packed [tokens, width] rows; attention uses
+// each sequence's own keys. Outputs are scattered back to [batch, seq, ...] with zeros at
+// positions that were not computed (HF computes values there; they are unspecified for us).
+#include "model/albert_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "kernels/attention/attention.h"
+#include "kernels/layer_norm/layer_norm.h"
+
+namespace albert {
+
+// A dense layer y = x W^T + b with W packed once for the GEMM microkernel.
+struct AlbertModel::Linear {
+  gemm::PackedB weight;
+  std::vector<float> bias;
+  int out = 0;
+  int in = 0;
+};
+
+struct AlbertModel::Layer {
+  Linear qkv;               // query | key | value fused: [3H, H]
+  Linear attention_output;  // dense
+  std::vector<float> attention_ln_gamma, attention_ln_beta;
+  Linear ffn, ffn_output;
+  std::vector<float> output_ln_gamma, output_ln_beta;
+  std::vector<float> distance_embedding;  // relative position types only
+};
+
+// Per-forward scratch: concurrent forwards each have their own.
+struct AlbertModel::Buffers {
+  std::vector<float> hidden;       // [tokens, H]
+  std::vector<float> qkv;          // [tokens, 3H]
+  std::vector<float> context;      // [tokens, H]
+  std::vector<float> attention;    // [tokens, H]
+  std::vector<float> intermediate; // [tokens, FFN]
+};
+
+namespace {
+
+std::string layer_prefix(int group, int inner) {
+  return "encoder.albert_layer_groups." + std::to_string(group) + ".albert_layers." +
+         std::to_string(inner) + ".";
+}
+
+// Copies packed rows back to a zero-filled [batch, seq, width] tensor.
+Tensor scatter(const TokenLayout& layout, const float* rows, int width) {
+  Tensor t;
+  t.dims = {layout.batch, layout.seq_len, width};
+  t.data.assign(static_cast<size_t>(layout.batch) * layout.seq_len * width, 0.0f);
+  for (int b = 0; b < layout.batch; ++b) {
+    for (int r = layout.seq_begin[b]; r < layout.seq_begin[b + 1]; ++r) {
+      size_t dst = (static_cast<size_t>(b) * layout.seq_len + layout.position[r]) * width;
+      std::memcpy(&t.data[dst], rows + static_cast<size_t>(r) * width, width * sizeof(float));
+    }
+  }
+  return t;
+}
+
+// Which tokens to compute: attention_mask == 1, plus position 0 (queries only when masked).
+TokenLayout make_layout(const ForwardRequest& request) {
+  TokenLayout layout;
+  layout.batch = request.batch;
+  layout.seq_len = request.seq_len;
+  layout.seq_begin.push_back(0);
+  for (int b = 0; b < request.batch; ++b) {
+    const int32_t* mask = request.attention_mask ? request.attention_mask + static_cast<long>(b) * request.seq_len : nullptr;
+    int keys = 0;
+    bool first_is_key = !mask || mask[0] != 0;
+    if (!first_is_key) layout.position.push_back(0);
+    for (int s = 0; s < request.seq_len; ++s) {
+      if (!mask || mask[s] != 0) {
+        layout.position.push_back(s);
+        ++keys;
+      }
+    }
+    if (keys == 0) {
+      throw std::invalid_argument("attention_mask row " + std::to_string(b) + " has no 1s: nothing to attend to");
+    }
+    layout.key_begin.push_back(layout.seq_begin.back() + (first_is_key ? 0 : 1));
+    layout.seq_begin.push_back(static_cast<int>(layout.position.size()));
+  }
+  return layout;
+}
+
+}  // namespace
+
+// ---- loading -------------------------------------------------------------------------------
+
+std::vector<float> AlbertModel::load_vector(const WeightSource& w, const std::string& name, int64_t n) {
+  std::vector<float> v = w.get(name, {n});
+  weight_bytes_ += v.size() * sizeof(float);
+  return v;
+}
+
+AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in) {
+  Linear linear;
+  std::vector<float> weight = w.get(name + ".weight", {out, in});
+  linear.weight = gemm::pack_b(options_.isa, options_.precision, weight.data(), out, in, in, /*transposed=*/true);
+  linear.bias = load_vector(w, name + ".bias", out);
+  linear.out = out;
+  linear.in = in;
+  weight_bytes_ += static_cast<size_t>(out) * in * (options_.precision == gemm::Precision::kF32 ? 4 : 2);
+  return linear;
+}
+
+// Q, K and V read the same input, so one [3H, H] GEMM replaces three [H, H] ones.
+AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std::string& prefix) {
+  const int H = config_.hidden_size;
+  std::vector<float> weight;
+  std::vector<float> bias;
+  weight.reserve(static_cast<size_t>(3) * H * H);
+  for (const char* part : {"query", "key", "value"}) {
+    std::vector<float> wp = w.get(prefix + part + ".weight", {H, H});
+    std::vector<float> bp = w.get(prefix + part + ".bias", {H});
+    weight.insert(weight.end(), wp.begin(), wp.end());
+    bias.insert(bias.end(), bp.begin(), bp.end());
+  }
+  Linear linear;
+  linear.weight = gemm::pack_b(options_.isa, options_.precision, weight.data(), 3 * H, H, H, true);
+  linear.bias = std::move(bias);
+  linear.out = 3 * H;
+  linear.in = H;
+  weight_bytes_ += weight.size() * (options_.precision == gemm::Precision::kF32 ? 4 : 2) + 3 * H * 4;
+  return linear;
+}
+
+AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
+    : config_(config), options_(options) {
+  const ModelConfig& c = config_;
+  const int E = c.embedding_size, H = c.hidden_size, F = c.intermediate_size;
+  if (H % c.num_attention_heads != 0) throw std::invalid_argument("hidden_size is not a multiple of num_attention_heads");
+  pool_ = std::make_unique<ThreadPool>(options.threads);
+
+  word_embeddings_ = w.get("embeddings.word_embeddings.weight", {c.vocab_size, E});
+  position_embeddings_ = w.get("embeddings.position_embeddings.weight", {c.max_position_embeddings, E});
+  token_type_embeddings_ = w.get("embeddings.token_type_embeddings.weight", {c.type_vocab_size, E});
+  weight_bytes_ += (word_embeddings_.size() + position_embeddings_.size() + token_type_embeddings_.size()) * 4;
+  embedding_ln_gamma_ = load_vector(w, "embeddings.LayerNorm.weight", E);
+  embedding_ln_beta_ = load_vector(w, "embeddings.LayerNorm.bias", E);
+  embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E));
+
+  groups_.resize(c.num_hidden_groups);
+  for (int g = 0; g < c.num_hidden_groups; ++g) {
+    for (int i = 0; i < c.inner_group_num; ++i) {
+      const std::string p = layer_prefix(g, i);
+      Layer layer;
+      layer.qkv = load_fused_qkv(w, p + "attention.");
+      layer.attention_output = load_linear(w, p + "attention.dense", H, H);
+      layer.attention_ln_gamma = load_vector(w, p + "attention.LayerNorm.weight", H);
+      layer.attention_ln_beta = load_vector(w, p + "attention.LayerNorm.bias", H);
+      layer.ffn = load_linear(w, p + "ffn", F, H);
+      layer.ffn_output = load_linear(w, p + "ffn_output", H, F);
+      layer.output_ln_gamma = load_vector(w, p + "full_layer_layer_norm.weight", H);
+      layer.output_ln_beta = load_vector(w, p + "full_layer_layer_norm.bias", H);
+      if (c.position_embedding != PositionEmbedding::kAbsolute) {
+        layer.distance_embedding = w.get(p + "attention.distance_embedding.weight",
+                                         {2 * static_cast<int64_t>(c.max_position_embeddings) - 1, c.head_dim()});
+        weight_bytes_ += layer.distance_embedding.size() * 4;
+      }
+      groups_[g].push_back(std::move(layer));
+    }
+  }
+
+  if (c.has_pooler()) pooler_ = std::make_unique<Linear>(load_linear(w, "pooler", H, H));
+  if (c.has_mlm()) {
+    mlm_dense_ = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H));
+    mlm_ln_gamma_ = load_vector(w, "predictions.LayerNorm.weight", E);
+    mlm_ln_beta_ = load_vector(w, "predictions.LayerNorm.bias", E);
+    // The decoder is tied to the word embeddings (HF ties them whatever the file stores).
+    mlm_decoder_ = std::make_unique<Linear>();
+    mlm_decoder_->weight = gemm::pack_b(options_.isa, options_.precision, word_embeddings_.data(), c.vocab_size, E, E, true);
+    mlm_decoder_->bias = load_vector(w, "predictions.bias", c.vocab_size);
+    mlm_decoder_->out = c.vocab_size;
+    mlm_decoder_->in = E;
+  }
+  switch (c.head) {
+    case Head::kPretraining:
+      classifier_ = std::make_unique<Linear>(load_linear(w, "sop_classifier.classifier", 2, H));
+      break;
+    case Head::kSequenceClassification:
+    case Head::kTokenClassification:
+      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", c.num_labels, H));
+      break;
+    case Head::kQuestionAnswering:
+      classifier_ = std::make_unique<Linear>(load_linear(w, "qa_outputs", 2, H));
+      break;
+    case Head::kMultipleChoice:
+      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", 1, H));
+      break;
+    default:
+      break;
+  }
+}
+
+AlbertModel::~AlbertModel() = default;
+
+// ---- forward -------------------------------------------------------------------------------
+
+void AlbertModel::apply_linear(const Linear& linear, int rows, const float* x, int ldx, float* y, int ldy,
+                               Activation activation, const float* residual) const {
+  gemm::Epilogue epilogue;
+  epilogue.bias = linear.bias.data();
+  epilogue.activation = activation;
+  epilogue.residual = residual;
+  epilogue.ldr = ldy;
+  gemm::gemm_packed(rows, x, ldx, linear.weight, y, ldy, epilogue, pool_.get());
+}
+
+// word + token_type (+ absolute position) embeddings, LayerNorm(E), then the E -> H projection.
+void AlbertModel::embed(const ForwardRequest& request, TokenLayout& layout, Buffers& buffers) const {
+  const ModelConfig& c = config_;
+  const int E = c.embedding_size;
+  const int tokens = layout.tokens();
+  std::vector<float> embedded(static_cast<size_t>(tokens) * E);
+  for (int b = 0; b < layout.batch; ++b) {
+    for (int r = layout.seq_begin[b]; r < layout.seq_begin[b + 1]; ++r) {
+      const long at = static_cast<long>(b) * request.seq_len + layout.position[r];
+      const int id = request.input_ids[at];
+      const int type = request.token_type_ids ? request.token_type_ids[at] : 0;
+      if (id < 0 || id >= c.vocab_size) throw std::invalid_argument("token id " + std::to_string(id) + " out of range");
+      if (type < 0 || type >= c.type_vocab_size) throw std::invalid_argument("token type id " + std::to_string(type) + " out of range");
+      float* out = &embedded[static_cast<size_t>(r) * E];
+      const float* word = &word_embeddings_[static_cast<size_t>(id) * E];
+      const float* token_type = &token_type_embeddings_[static_cast<size_t>(type) * E];
+      for (int i = 0; i < E; ++i) out[i] = word[i] + token_type[i];
+      if (c.position_embedding == PositionEmbedding::kAbsolute) {
+        const float* pos = &position_embeddings_[static_cast<size_t>(layout.position[r]) * E];
+        for (int i = 0; i < E; ++i) out[i] += pos[i];
+      }
+    }
+  }
+  layer_norm(embedded.data(), tokens, E, E, embedding_ln_gamma_.data(), embedding_ln_beta_.data(), c.layer_norm_eps);
+  buffers.hidden.resize(static_cast<size_t>(tokens) * c.hidden_size);
+  apply_linear(*embedding_projection_, tokens, embedded.data(), E, buffers.hidden.data(), c.hidden_size);
+}
+
+// a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF.
+void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffers& buf, float* probabilities) const {
+  const ModelConfig& c = config_;
+  const int H = c.hidden_size;
+  const int T = layout.tokens();
+  apply_linear(layer.qkv, T, buf.hidden.data(), H, buf.qkv.data(), 3 * H);
+
+  AttentionArgs args;
+  args.isa = options_.isa;
+  args.heads = c.num_attention_heads;
+  args.head_dim = c.head_dim();
+  args.qkv = buf.qkv.data();
+  args.context = buf.context.data();
+  args.position_embedding = c.position_embedding;
+  args.distance_embedding = layer.distance_embedding.empty() ? nullptr : layer.distance_embedding.data();
+  args.max_positions = c.max_position_embeddings;
+  args.probabilities = probabilities;
+  attention(layout, args, pool_.get());
+
+  apply_linear(layer.attention_output, T, buf.context.data(), H, buf.attention.data(), H, Activation::kIdentity, buf.hidden.data());
+  layer_norm(buf.attention.data(), T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
+  apply_linear(layer.ffn, T, buf.attention.data(), H, buf.intermediate.data(), c.intermediate_size, c.hidden_act);
+  apply_linear(layer.ffn_output, T, buf.intermediate.data(), c.intermediate_size, buf.hidden.data(), H,
+               Activation::kIdentity, buf.attention.data());
+  layer_norm(buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
+}
+
+void AlbertModel::run_heads(const TokenLayout& layout, Buffers& buf, ForwardResult& result) const {
+  const ModelConfig& c = config_;
+  const int H = c.hidden_size;
+  const int T = layout.tokens();
+  const int B = layout.batch;
+  const int S = layout.seq_len;
+  result.outputs.emplace_back("last_hidden_state", scatter(layout, buf.hidden.data(), H));
+
+  std::vector<float> pooled;
+  if (pooler_) {
+    // tanh(pooler(h[:, 0])): position 0 is the first computed row of every sequence.
+    std::vector<float> first(static_cast<size_t>(B) * H);
+    for (int b = 0; b < B; ++b) {
+      std::memcpy(&first[static_cast<size_t>(b) * H], &buf.hidden[static_cast<size_t>(layout.seq_begin[b]) * H], H * sizeof(float));
+    }
+    pooled.resize(static_cast<size_t>(B) * H);
+    apply_linear(*pooler_, B, first.data(), H, pooled.data(), H, Activation::kTanh);
+    result.outputs.emplace_back("pooler_output", Tensor{{B, H}, pooled});
+  }
+
+  if (c.has_mlm()) {
+    // decoder(LN(act(dense(h)))), with LN eps = layer_norm_eps.
+    const int E = c.embedding_size;
+    std::vector<float> transformed(static_cast<size_t>(T) * E);
+    apply_linear(*mlm_dense_, T, buf.hidden.data(), H, transformed.data(), E, c.hidden_act);
+    layer_norm(transformed.data(), T, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
+    std::vector<float> logits(static_cast<size_t>(T) * c.vocab_size);
+    apply_linear(*mlm_decoder_, T, transformed.data(), E, logits.data(), c.vocab_size);
+    const char* name = c.head == Head::kPretraining ? "prediction_logits" : "logits";
+    result.outputs.emplace_back(name, scatter(layout, logits.data(), c.vocab_size));
+  }
+
+  if (!classifier_) return;
+  const int labels = classifier_->out;
+  if (c.head == Head::kTokenClassification || c.head == Head::kQuestionAnswering) {
+    std::vector<float> logits(static_cast<size_t>(T) * labels);
+    apply_linear(*classifier_, T, buf.hidden.data(), H, logits.data(), labels);
+    Tensor full = scatter(layout, logits.data(), labels);
+    if (c.head == Head::kTokenClassification) {
+      result.outputs.emplace_back("logits", std::move(full));
+      return;
+    }
+    Tensor start{{B, S}, std::vector<float>(static_cast<size_t>(B) * S)};
+    Tensor end{{B, S}, std::vector<float>(static_cast<size_t>(B) * S)};
+    for (size_t i = 0; i < start.data.size(); ++i) {
+      start.data[i] = full.data[2 * i];
+      end.data[i] = full.data[2 * i + 1];
+    }
+    result.outputs.emplace_back("start_logits", std::move(start));
+    result.outputs.emplace_back("end_logits", std::move(end));
+    return;
+  }
+  // Pooled heads: SOP, sequence classification, multiple choice (caller reshapes to [b, c]).
+  std::vector<float> logits(static_cast<size_t>(B) * labels);
+  apply_linear(*classifier_, B, pooled.data(), H, logits.data(), labels);
+  result.outputs.emplace_back(c.head == Head::kPretraining ? "sop_logits" : "logits", Tensor{{B, labels}, logits});
+}
+
+ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
+  const ModelConfig& c = config_;
+  if (request.batch <= 0 || request.seq_len <= 0) throw std::invalid_argument("empty batch");
+  if (request.seq_len > c.max_position_embeddings) {
+    throw std::invalid_argument("sequence length " + std::to_string(request.seq_len) + " exceeds max_position_embeddings " +
+                                std::to_string(c.max_position_embeddings));
+  }
+  TokenLayout layout = make_layout(request);
+  const size_t T = layout.tokens();
+  const int H = c.hidden_size;
+  Buffers buf;
+  embed(request, layout, buf);
+  buf.qkv.resize(T * 3 * H);
+  buf.context.resize(T * H);
+  buf.attention.resize(T * H);
+  buf.intermediate.resize(T * c.intermediate_size);
+
+  ForwardResult result;
+  if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));
+  const long S = request.seq_len;
+  for (int i = 0; i < c.num_hidden_layers; ++i) {
+    const int group = c.group_of_layer(i);
+    for (const Layer& layer : groups_[group]) {
+      float* probabilities = nullptr;
+      if (request.output_attentions) {
+        Tensor probs{{request.batch, c.num_attention_heads, S, S},
+                     std::vector<float>(static_cast<size_t>(request.batch) * c.num_attention_heads * S * S, 0.0f)};
+        result.attentions.push_back(std::move(probs));
+        probabilities = result.attentions.back().data.data();
+      }
+      run_layer(layer, layout, buf, probabilities);
+    }
+    if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));
+  }
+  run_heads(layout, buf, result);
+  return result;
+}
+
+}  // namespace albert

@@ -1,0 +1,94 @@
+// ALBERT, top to bottom: embeddings, the factorised E -> H projection, the shared-layer
+// schedule, and every Hugging Face head. Read albert_model.cc from the top for the whole model.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kernels/gemm/gemm.h"
+#include "kernels/isa.h"
+#include "model/config.h"
+#include "model/weights.h"
+#include "runtime/thread_pool.h"
+
+namespace albert {
+
+struct ModelOptions {
+  int threads = 1;
+  Isa isa = Isa::kScalar;
+  gemm::Precision precision = gemm::Precision::kF32;
+};
+
+struct ForwardRequest {
+  int batch = 0;
+  int seq_len = 0;
+  const int32_t* input_ids = nullptr;       // [batch, seq_len]
+  const int32_t* attention_mask = nullptr;  // [batch, seq_len] or null (all ones)
+  const int32_t* token_type_ids = nullptr;  // [batch, seq_len] or null (all zeros)
+  bool output_hidden_states = false;
+  bool output_attentions = false;
+};
+
+struct Tensor {
+  std::vector<int64_t> dims;
+  std::vector<float> data;
+};
+
+struct ForwardResult {
+  // HF output field names ("last_hidden_state", "pooler_output", "logits", ...), in HF order.
+  std::vector<std::pair<std::string, Tensor>> outputs;
+  std::vector<Tensor> hidden_states;  // num_hidden_layers + 1 when requested
+  std::vector<Tensor> attentions;     // num_hidden_layers * inner_group_num when requested
+};
+
+class AlbertModel {
+ public:
+  // Converts and packs every weight the head needs; throws std::runtime_error naming a missing
+  // or mis-shaped tensor. The source's buffers are not referenced afterwards.
+  AlbertModel(const ModelConfig& config, const WeightSource& weights, const ModelOptions& options);
+  ~AlbertModel();
+
+  // Thread-safe: concurrent calls share the weights and queue on the thread pool.
+  ForwardResult forward(const ForwardRequest& request) const;
+
+  const ModelConfig& config() const { return config_; }
+  Isa isa() const { return options_.isa; }
+  size_t weight_bytes() const { return weight_bytes_; }
+
+ private:
+  struct Linear;
+  struct Layer;
+  struct Buffers;
+
+  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in);
+  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix);
+  std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
+
+  void embed(const ForwardRequest& request, struct TokenLayout& layout, Buffers& buffers) const;
+  void run_layer(const Layer& layer, const struct TokenLayout& layout, Buffers& buffers,
+                 float* probabilities) const;
+  void run_heads(const struct TokenLayout& layout, Buffers& buffers, ForwardResult& result) const;
+  void apply_linear(const Linear& linear, int rows, const float* x, int ldx, float* y, int ldy,
+                    Activation activation = Activation::kIdentity, const float* residual = nullptr) const;
+
+  ModelConfig config_;
+  ModelOptions options_;
+  std::unique_ptr<ThreadPool> pool_;
+  size_t weight_bytes_ = 0;
+
+  // Embeddings (kept as float32 rows for gathering).
+  std::vector<float> word_embeddings_, position_embeddings_, token_type_embeddings_;
+  std::vector<float> embedding_ln_gamma_, embedding_ln_beta_;
+  std::unique_ptr<Linear> embedding_projection_;
+  // groups_[g][i]: the i-th inner layer of group g; each exists once however often it runs.
+  std::vector<std::vector<Layer>> groups_;
+  // Heads (only those the configured head uses are loaded).
+  std::unique_ptr<Linear> pooler_;
+  std::unique_ptr<Linear> mlm_dense_, mlm_decoder_;
+  std::vector<float> mlm_ln_gamma_, mlm_ln_beta_;
+  std::unique_ptr<Linear> classifier_;  // sop / sequence / token / qa / multiple-choice
+};
+
+}  // namespace albert

@@ -1,0 +1,114 @@
+// fp32 GEMM: every ISA this CPU supports against gemm_reference on awkward shapes, packed and
+// unpacked, both B layouts, strided, with every epilogue; thread-count determinism; ISA errors.
+import { spawnSync } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { ACTIVATIONS, addonPath, compareGemm, fp32Isas, makeCase, t } from './gemm_helpers.mjs';
+
+const FP32_REL = 1e-5;
+
+// [m, n, k]: unit, primes, K = 1, N not a multiple of any tile width, K past one K block,
+// ALBERT's latency shapes, and M = 0.
+const SHAPES = [
+  [1, 1, 1], [7, 13, 29], [2, 3, 1], [5, 17, 1], [3, 50, 40], [16, 33, 17], [31, 47, 300],
+  [15, 31, 257], [14, 32, 256], [1, 3072, 768], [129, 2304, 768], [0, 5, 5], [64, 512, 64], [64, 64, 512],
+];
+
+function check(opts, extra = {}) {
+  const o = { ...opts, ...extra };
+  const got = t.gemm(o);
+  const err = compareGemm(o, got, FP32_REL);
+  const { m, n, k } = o;
+  assert.is(err, null, `${o.isa} ${m}x${n}x${k} bT=${o.bTransposed} packed=${o.packed} strided=${o.lda > k}: ${err}`);
+}
+
+for (const isa of fp32Isas) {
+  test(`${isa}: awkward shapes, packed and unpacked, both B layouts`, () => {
+    SHAPES.forEach(([m, n, k], s) => {
+      for (const bTransposed of [false, true]) {
+        const opts = makeCase({ m, n, k, bTransposed, seed: 10 * s + 1 });
+        for (const packed of [true, false]) check(opts, { isa, packed, threads: 1 });
+      }
+    });
+  });
+
+  test(`${isa}: strided A, B, C and residual with the full epilogue`, () => {
+    SHAPES.forEach(([m, n, k], s) => {
+      const bTransposed = s % 2 === 0;
+      const activation = ACTIVATIONS[s % ACTIVATIONS.length];
+      const opts = makeCase({ m, n, k, bTransposed, strided: true, bias: true, residual: true, activation, seed: 7 * s });
+      check(opts, { isa, packed: s % 3 !== 0, threads: 2 });
+    });
+  });
+
+  test(`${isa}: bias + each activation + residual`, () => {
+    ACTIVATIONS.forEach((activation, s) => {
+      for (const [m, n, k] of [[19, 70, 37], [33, 96, 128]]) {
+        check(makeCase({ m, n, k, bTransposed: true, bias: true, residual: true, activation, seed: 100 + s }), { isa, packed: true, threads: 2 });
+      }
+      check(makeCase({ m: 9, n: 21, k: 5, activation, seed: 200 + s }), { isa, packed: false, threads: 1 });
+    });
+  });
+
+  test(`${isa}: 1 and 2 threads give identical results`, () => {
+    const shapes = isa === 'scalar' ? [[40, 70, 90], [128, 96, 64]] : [[128, 768, 768], [300, 200, 333], [7, 1000, 64]];
+    for (const [m, n, k] of shapes) {
+      for (const packed of [true, false]) {
+        const opts = { ...makeCase({ m, n, k, bTransposed: true, bias: true, activation: 'gelu', seed: m }), isa, packed };
+        const one = t.gemm({ ...opts, threads: 1 });
+        const two = t.gemm({ ...opts, threads: 2 });
+        assert.equal(Array.from(two), Array.from(one), `${m}x${n}x${k} packed=${packed}`);
+      }
+    }
+  });
+}
+
+test('ISAs: every supported one agrees with the reference on ALBERT FFN shape', () => {
+  const opts = makeCase({ m: 20, n: 3072, k: 768, bTransposed: true, bias: true, activation: 'gelu_new', seed: 5 });
+  for (const isa of fp32Isas) check(opts, { isa, packed: true, threads: 2 });
+});
+
+test('forcing an ISA the CPU lacks or an unknown one throws', () => {
+  for (const isa of ['avx2', 'avx512']) {
+    if (t.cpu[isa]) continue;
+    assert.throws(() => t.gemm({ ...makeCase({ m: 2, n: 2, k: 2 }), isa }), /not supported/);
+  }
+  assert.throws(() => t.gemm({ ...makeCase({ m: 2, n: 2, k: 2 }), isa: 'sse9' }), /unknown ISA 'sse9'/);
+  assert.throws(() => t.gemm({ ...makeCase({ m: 2, n: 2, k: 2 }), activation: 'gelu_bogus' }), /gelu_bogus/);
+});
+
+test('bad arguments throw instead of reading out of bounds', () => {
+  const opts = makeCase({ m: 4, n: 5, k: 6 });
+  assert.throws(() => t.gemm({ ...opts, a: new Float32Array(3) }), /a has 3 elements/);
+  assert.throws(() => t.gemm({ ...opts, lda: 2 }), /lda/);
+});
+
+test('cpu info names the best ISA', () => {
+  assert.ok(['scalar', 'avx2', 'avx512'].includes(t.cpu.best));
+  assert.ok(fp32Isas.includes(t.cpu.best));
+});
+
+function childDefaultIsa(env) {
+  const script = `try { console.log(require(${JSON.stringify(addonPath)})._testing.defaultIsa()); } catch (e) { console.log('ERROR ' + e.message); }`;
+  const run = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return run.stdout.trim();
+}
+
+test('ALBERT_ISA selects the ISA and rejects bad values clearly', () => {
+  assert.is(childDefaultIsa({ ALBERT_ISA: 'scalar' }), 'scalar');
+  assert.is(childDefaultIsa({ ALBERT_ISA: '' }), t.cpu.best);
+  assert.match(childDefaultIsa({ ALBERT_ISA: 'bogus' }), /^ERROR ALBERT_ISA: unknown ISA 'bogus' \(expected scalar, avx2 or avx512\)/);
+  for (const isa of ['avx2', 'avx512']) {
+    const out = childDefaultIsa({ ALBERT_ISA: isa });
+    if (t.cpu[isa]) assert.is(out, isa);
+    else assert.match(out, /^ERROR ALBERT_ISA: ISA '.*' is not supported by this CPU/);
+  }
+});
+
+test('measured FMA peak is positive', () => {
+  if (t.cpu.best === 'scalar') return;
+  assert.ok(t.measurePeakGflops(1, 0.05) > 1);
+});
+
+test.run();
