@@ -22,9 +22,9 @@ export interface AlbertPreprocessOptions {
 
 /** Code points with their source ranges. */
 export class CodePointBuffer {
-  cps = new Int32Array(256);
-  start = new Int32Array(256);
-  end = new Int32Array(256);
+  cps: Int32Array = new Int32Array(256);
+  start: Int32Array = new Int32Array(256);
+  end: Int32Array = new Int32Array(256);
   length = 0;
 
   push(cp: number, s: number, e: number): void {

@@ -52,11 +52,21 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/**
+ * Builds the arrays depth-first. Free slots are kept in a linked list so that searching a
+ * base only visits free slots; a slot that keeps failing as the first child's position is
+ * dropped from the search list (it stays free for other children), which keeps the build
+ * close to linear - the same trick darts-clone uses.
+ */
 class Builder {
   base: Int32Array;
   check: Int32Array;
   value: Int32Array;
-  private firstFree = 1;
+  private next: Int32Array;
+  private prev: Int32Array;
+  private fails: Uint8Array;
+  private head = -1;
+  private tail = -1;
   private maxUsed = 0;
 
   constructor(
@@ -70,6 +80,11 @@ class Builder {
     this.base = new Int32Array(cap);
     this.check = new Int32Array(cap).fill(-1);
     this.value = new Int32Array(cap).fill(-1);
+    this.next = new Int32Array(cap).fill(-1);
+    this.prev = new Int32Array(cap).fill(-1);
+    this.fails = new Uint8Array(cap);
+    this.check[0] = -2; // the root occupies slot 0
+    this.link(1, cap);
   }
 
   /** Places the children of `node`, whose subtree holds order[lo, hi), all sharing `depth` bytes. */
@@ -92,39 +107,74 @@ class Builder {
     if (labels.length === 0) return;
     const b = this.findBase(labels);
     this.base[node] = b;
-    for (const label of labels) this.check[b + label] = node;
+    for (const label of labels) this.use(b + label, node);
+    this.maxUsed = Math.max(this.maxUsed, b + labels[labels.length - 1]);
     for (let k = 0; k < labels.length; k++) this.place(b + labels[k], bounds[2 * k], bounds[2 * k + 1], depth + 1);
   }
 
-  /** First-fit search for a base whose slots for all labels are free. */
+  /** A base whose slots for all labels are free, trying the listed free slots in order. */
   private findBase(labels: number[]): number {
-    while (this.check[this.firstFree] !== -1) this.firstFree++;
-    for (let b = Math.max(1, this.firstFree - labels[0]); ; b++) {
-      this.ensure(b + 256);
-      if (labels.every((l) => this.check[b + l] === -1)) {
-        this.maxUsed = Math.max(this.maxUsed, b + labels[labels.length - 1]);
-        return b;
+    const first = labels[0];
+    for (let p = this.head; ; ) {
+      if (p < 0) { this.grow(); p = this.head; continue; }
+      const b = p - first;
+      if (b >= 1) {
+        this.ensure(b + 256);
+        let ok = true;
+        for (let k = 1; k < labels.length && ok; k++) ok = this.check[b + labels[k]] === -1;
+        if (ok) return b;
       }
+      const n = this.next[p];
+      if (++this.fails[p] >= 16) this.unlink(p);
+      p = n;
     }
   }
 
+  private use(slot: number, parent: number): void {
+    this.check[slot] = parent;
+    if (this.prev[slot] !== -1 || this.head === slot) this.unlink(slot);
+  }
+
+  private link(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      this.prev[i] = this.tail;
+      if (this.tail >= 0) this.next[this.tail] = i; else this.head = i;
+      this.tail = i;
+    }
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot];
+    const n = this.next[slot];
+    if (p >= 0) this.next[p] = n; else this.head = n;
+    if (n >= 0) this.prev[n] = p; else this.tail = p;
+    this.prev[slot] = -1;
+    this.next[slot] = -1;
+  }
+
   private ensure(size: number): void {
-    if (size < this.check.length) return;
-    const cap = Math.max(size + 1, this.check.length * 2);
-    const grow = (a: Int32Array, fill: number): Int32Array => {
-      const n = new Int32Array(cap).fill(fill);
-      n.set(a);
-      return n;
-    };
-    this.base = grow(this.base, 0);
-    this.check = grow(this.check, -1);
-    this.value = grow(this.value, -1);
+    while (size >= this.check.length) this.grow();
+  }
+
+  private grow(): void {
+    const old = this.check.length;
+    const cap = old * 2;
+    const g = <T extends Int32Array | Uint8Array>(a: T, b: T, fill: number): T => { b.fill(fill); b.set(a); return b; };
+    this.base = g(this.base, new Int32Array(cap), 0);
+    this.check = g(this.check, new Int32Array(cap), -1);
+    this.value = g(this.value, new Int32Array(cap), -1);
+    this.next = g(this.next, new Int32Array(cap), -1);
+    this.prev = g(this.prev, new Int32Array(cap), -1);
+    this.fails = g(this.fails, new Uint8Array(cap), 0);
+    this.link(old, cap);
   }
 
   /** Trims to the used size plus 256 so that base[s] + byte never reads past the end. */
   finish(): DoubleArrayTrie {
     const size = this.maxUsed + 257;
     this.ensure(size);
-    return new DoubleArrayTrie(this.base.slice(0, size), this.check.slice(0, size), this.value.slice(0, size));
+    const check = this.check.slice(0, size);
+    check[0] = -1;
+    return new DoubleArrayTrie(this.base.slice(0, size), check, this.value.slice(0, size));
   }
 }

@@ -3,10 +3,11 @@
  * Model::EncodeOptimized), reproduced including its float32 arithmetic.
  *
  * best[p] is the score of the best segmentation of bytes [0, p); for every character
- * start we walk the piece trie and relax best[end] for each piece found. Scores are stored
- * in a Float32Array and normal sums are rounded with Math.fround, as C++ adds two floats;
- * summing in float64 flips near-ties (e.g. "habit"). User-defined symbols score
- * `length * max_score - 0.1`, which C++ evaluates in double before storing as float.
+ * start we walk the piece trie and relax best[end] for each piece found. The precision
+ * matters for near-ties (e.g. "habit", "iii"): C++ keeps best scores as float32 (here a
+ * Float32Array, so every store rounds), adds piece scores in double (the ternary that
+ * picks the user-defined bonus makes the sum a double) and compares that unrounded sum
+ * with the stored float; the unknown-character sum is float + float, i.e. Math.fround.
  */
 import type { DoubleArrayTrie } from './double-array';
 import { oneCharLen } from './utf8';
@@ -88,9 +89,12 @@ export class UnigramModel {
       if (id < 0) continue;
       const kind = this.kinds[id];
       if (kind === LatticeKind.Unused) continue;
+      // C++: `score` is `cond ? (length * max_score_ - 0.1) : GetScore(id)`, whose type
+      // is double for both branches, so the sum is a double compared against the stored
+      // float; only the stored best score is rounded to float32.
       const cand = kind === LatticeKind.Normal
-        ? Math.fround(this.scores[id] + here)
-        : Math.fround((k - start) * this.maxScore) - 0.1 + here; // double, as in C++
+        ? this.scores[id] + here
+        : Math.fround((k - start) * this.maxScore) - 0.1 + here;
       if (from[k] === -1 || cand > score[k]) {
         score[k] = cand;
         from[k] = start;

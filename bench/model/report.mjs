@@ -1,0 +1,177 @@
+// Formatting: the console table, the targets from issue #4, and the
+// `## Model vs onnxruntime-node` section of bench/RESULTS.md.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+
+export const SECTION_TITLE = '## Model vs onnxruntime-node';
+export const ACCURACY_LIMIT = 1e-3;
+
+/** The machine and software a run happened on. */
+export function environment({ ortVersion, isa, threads, argv }) {
+  const lscpu = readLscpu();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    cpu: lscpu['Model name'] ?? os.cpus()[0]?.model ?? 'unknown',
+    cores: `${lscpu['CPU(s)'] ?? os.cpus().length} logical CPUs (${os.availableParallelism()} available)`,
+    node: process.version,
+    ort: ortVersion,
+    isa,
+    threads,
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+  };
+}
+
+function readLscpu() {
+  try {
+    const text = execFileSync('lscpu', { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    return Object.fromEntries(text.split('\n').map((l) => l.split(/:\s+/, 2)).filter((kv) => kv.length === 2));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * One row per engine per case. `result` (from run.mjs):
+ * { testCase, inputs, timings: Map label -> {median, min, samples}, accuracy: Map label -> compareOutputs() }
+ */
+export function tableRows(results, referenceLabel) {
+  const rows = [];
+  for (const { testCase, inputs, timings, accuracy, failures } of results) {
+    const reference = timings.get(referenceLabel);
+    for (const [label, t] of timings) {
+      const acc = accuracy.get(label);
+      rows.push({
+        case: `${testCase.name} (${testCase.title})`,
+        engine: label,
+        'median ms': t.median.toFixed(1),
+        'min ms': t.min.toFixed(1),
+        n: t.samples.length,
+        'tokens/s': Math.round((inputs.tokens * 1000) / t.median).toString(),
+        ratio: label === referenceLabel ? '1.00' : (reference.median / t.median).toFixed(2),
+        'max|Δ| hidden': acc ? acc.hiddenMaxAbs.toExponential(2) : 'ref',
+        'max|Δ| pooler': acc ? acc.poolerMaxAbs.toExponential(2) : 'ref',
+        'min cos': acc ? acc.hiddenMinCosine.toFixed(6) : 'ref',
+      });
+    }
+    for (const [label, message] of failures ?? []) rows.push(failedRow(`${testCase.name} (${testCase.title})`, label, message));
+  }
+  return rows;
+}
+
+function failedRow(caseName, engine, message) {
+  const row = { case: caseName, engine, 'median ms': `failed: ${message}` };
+  for (const col of ['min ms', 'n', 'tokens/s', 'ratio', 'max|Δ| hidden', 'max|Δ| pooler', 'min cos']) row[col] = '-';
+  return row;
+}
+
+const TARGETS = [
+  { case: 'throughput', engine: 'albert-native', min: 1.5, text: 'fp32 batch 32x128 throughput >= 1.5x ORT' },
+  { case: 'latency', engine: 'albert-native', min: 1 / 0.8, text: 'batch 1x128 latency <= 0.8x ORT time (ratio >= 1.25)' },
+  { case: 'throughput', engine: 'albert-native bf16', min: 5, text: 'bf16 batch 32x128 >= 5x ORT fp32' },
+  { case: 'mixed', engine: 'albert-native', min: 2, text: 'mixed lengths 16..128 >= 2x ORT on the same padded batch' },
+];
+
+/** The issue's targets, met or not, for the cases that ran. */
+export function targetRows(results, referenceLabel, quick) {
+  return TARGETS.map((target) => {
+    const result = results.find((r) => r.testCase.name === target.case);
+    const ours = result?.timings.get(target.engine);
+    const failure = result?.failures?.get(target.engine);
+    if (failure) return { target: target.text, ratio: '-', status: `NOT met (failed: ${failure})` };
+    if (!ours) return { target: target.text, ratio: '-', status: 'not run' };
+    const ratio = result.timings.get(referenceLabel).median / ours.median;
+    const met = ratio >= target.min ? 'met' : 'NOT met';
+    return { target: target.text, ratio: ratio.toFixed(2), status: quick ? `${met} (quick shapes, not the target's)` : met };
+  });
+}
+
+/** fp32 outputs that differ from ORT by more than ACCURACY_LIMIT: engine problems to report. */
+export function accuracyProblems(results) {
+  const problems = [];
+  for (const { testCase, accuracy } of results) {
+    const acc = accuracy.get('albert-native');
+    if (!acc) continue;
+    if (acc.hiddenMaxAbs > ACCURACY_LIMIT) problems.push(`${testCase.name}: last_hidden_state max|Δ| ${acc.hiddenMaxAbs.toExponential(2)} > ${ACCURACY_LIMIT}`);
+    if (acc.poolerMaxAbs > ACCURACY_LIMIT) problems.push(`${testCase.name}: pooler_output max|Δ| ${acc.poolerMaxAbs.toExponential(2)} > ${ACCURACY_LIMIT}`);
+  }
+  return problems;
+}
+
+export function memoryRows(memory) {
+  const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+  return memory.rows.map((r) => r.error ? {
+    engine: r.engine,
+    'load peak RSS MB': `failed: ${r.error}`,
+    'load + forward peak RSS MB': '-',
+    'above bare node MB (load / forward)': '-',
+  } : ({
+    engine: r.engine,
+    'load peak RSS MB': mb(r.loadBytes),
+    'load + forward peak RSS MB': mb(r.forwardBytes),
+    'above bare node MB (load / forward)': `${mb(r.loadBytes - memory.baselineBytes)} / ${mb(r.forwardBytes - memory.baselineBytes)}`,
+  }));
+}
+
+/** A GitHub-flavoured markdown table. */
+export function markdownTable(rows) {
+  if (!rows.length) return '_none_';
+  const cols = Object.keys(rows[0]);
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(cols), line(cols.map(() => '---')), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
+}
+
+/** The whole RESULTS.md section, from its `##` title to its end. */
+export function markdownSection({ env, rows, targets, problems, memory, memoryShape, quick }) {
+  const parts = [
+    SECTION_TITLE,
+    '',
+    `Side-by-side run of albert-native (head \`base\`) and onnxruntime-node (\`model.onnx\`, CPU EP, graph optimisation \`all\`, interOpNumThreads 1) on \`albert-base-random\`, ${env.threads} threads each, in one process; timings alternate between the engines round by round (tinybench, samples pooled).${quick ? ' **Quick smoke run: small shapes, not the target cases.**' : ''}`,
+    '',
+    `- Command: \`${env.command}\``,
+    `- Date: ${env.date}`,
+    `- CPU: ${env.cpu}, ${env.cores}`,
+    `- Node ${env.node}, onnxruntime-node ${env.ort}, albert-native ISA ${env.isa}`,
+    '',
+    'These machines are shared and noisy: absolute times move between runs; the ratios from one run (both engines measured interleaved, under the same load) are what matter.',
+    'ratio = ORT median / engine median (> 1: faster than ORT). tokens/s counts real (non-padded) tokens. max|Δ| and min cos (cosine similarity per token) compare each engine with ORT fp32, over non-padded tokens only.',
+    '',
+    markdownTable(rows),
+    '',
+    '### Targets (issue #4)',
+    '',
+    markdownTable(targets),
+    '',
+    `fp32 accuracy vs ORT (limit ${ACCURACY_LIMIT}): ${problems.length ? problems.join('; ') : 'within the limit on every case'}.`,
+  ];
+  if (memory) {
+    parts.push(
+      '',
+      `### Peak RSS (fresh \`node\` child process each; forward = load + one batch ${memoryShape} forward)`,
+      '',
+      markdownTable(memoryRows(memory)),
+      '',
+      `A bare \`node\` process peaks at ${(memory.baselineBytes / 2 ** 20).toFixed(0)} MB.`,
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+/** Replaces (or appends) this harness's section, keeping every other section as it is. */
+export function writeSection(file, section) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === SECTION_TITLE);
+  let updated;
+  if (start === -1) {
+    updated = `${text.replace(/\n*$/, '\n\n')}${section}`;
+  } else {
+    let end = lines.findIndex((l, i) => i > start && /^##?\s/.test(l));
+    if (end === -1) end = lines.length;
+    const before = lines.slice(0, start).join('\n');
+    const after = lines.slice(end).join('\n');
+    updated = `${before}${before ? '\n' : ''}${section}${after ? `\n${after}` : ''}`;
+  }
+  fs.writeFileSync(file, updated.replace(/\n*$/, '\n'));
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// `npm run bench`: albert-native vs onnxruntime-node on albert-base-random,
+// same inputs, same thread count, timed interleaved in one process.
+//
+//   npm run bench [-- --quick] [--cases latency,throughput,long,mixed] [--threads N]
+//                 [--skip-memory] [--record]
+//
+// --record replaces the "## Model vs onnxruntime-node" section of bench/RESULTS.md.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { CASE_NAMES, makeInputs, selectCases } from './model/cases.mjs';
+import { compareOutputs } from './model/compare.mjs';
+import { createAlbertEngine, createOrtEngine, loadAlbertNative, ortVersion } from './model/engines.mjs';
+import { measureMemory } from './model/memory.mjs';
+import {
+  accuracyProblems,
+  environment,
+  markdownSection,
+  markdownTable,
+  tableRows,
+  targetRows,
+  writeSection,
+} from './model/report.mjs';
+import { timeInterleaved } from './model/timing.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MODEL_DIR = path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'models', 'albert-base-random');
+const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
+const REFERENCE = 'onnxruntime-node';
+const BF16 = 'albert-native bf16';
+
+const started = performance.now();
+const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      cases: { type: 'string' },
+      threads: { type: 'string', default: '2' },
+      'skip-memory': { type: 'boolean', default: false },
+      record: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(`usage: npm run bench -- [--quick] [--cases ${CASE_NAMES.join(',')}] [--threads N] [--skip-memory] [--record]`);
+    process.exit(0);
+  }
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, got ${values.threads}`);
+  const only = values.cases?.split(',').map((s) => s.trim()).filter(Boolean);
+  return { quick: values.quick, cases: selectCases({ quick: values.quick, only }), threads, memory: !values['skip-memory'], record: values.record };
+}
+
+function checkModelDir() {
+  const missing = ['config.json', 'model.safetensors', 'model.onnx'].filter((f) => !fs.existsSync(path.join(MODEL_DIR, f)));
+  if (missing.length) {
+    console.error(`bench: the albert-base-random fixture is missing (${missing.join(', ')} not found in ${MODEL_DIR}).`);
+    console.error('It lives in ../shared/fixtures/models/albert-base-random next to the repository.');
+    process.exit(1);
+  }
+}
+
+/** Loads every engine the selected cases need: { fp32, ort, bf16? }. */
+async function loadEngines(options) {
+  const { cpuInfo } = await loadAlbertNative();
+  const wantBf16 = options.cases.some((c) => c.bf16);
+  const engines = {
+    fp32: await createAlbertEngine(MODEL_DIR, { threads: options.threads }),
+    ort: await createOrtEngine(MODEL_DIR, { threads: options.threads }),
+  };
+  if (wantBf16 && cpuInfo().bf16) engines.bf16 = await createAlbertEngine(MODEL_DIR, { threads: options.threads, precision: 'bf16' });
+  else if (wantBf16) log('bf16 skipped: cpuInfo().bf16 is false on this CPU');
+  return engines;
+}
+
+/** One case: a correctness pass (also a first warm-up), then interleaved timing. */
+async function runCase(testCase, engines) {
+  const inputs = makeInputs(testCase);
+  const contenders = [engines.fp32, engines.ort, ...(testCase.bf16 && engines.bf16 ? [engines.bf16] : [])];
+  const prepared = new Map(contenders.map((e) => [e.label, e.prepare(inputs)]));
+
+  log(`${testCase.name} (${testCase.title}, ${inputs.tokens} real tokens): correctness pass`);
+  const outputs = new Map();
+  const failures = new Map();
+  for (const engine of contenders) {
+    try {
+      outputs.set(engine.label, await engine.forward(prepared.get(engine.label)));
+    } catch (err) {
+      if (engine.label === REFERENCE) throw err;
+      failures.set(engine.label, err.message);
+      log(`${testCase.name}: ${engine.label} failed, left out of this case: ${err.message}`);
+    }
+  }
+  const running = contenders.filter((e) => outputs.has(e.label));
+  const reference = outputs.get(REFERENCE);
+  const accuracy = new Map(
+    running.filter((e) => e.label !== REFERENCE).map((e) => [e.label, compareOutputs(outputs.get(e.label), reference, inputs)]),
+  );
+  const bf16VsFp32 = outputs.has(BF16) ? compareOutputs(outputs.get(BF16), outputs.get('albert-native'), inputs) : undefined;
+  outputs.clear();
+
+  const tasks = running.map((e) => ({ label: e.label, fn: () => e.forward(prepared.get(e.label)) }));
+  const timings = await timeInterleaved(tasks, testCase, (round, rounds) => log(`${testCase.name}: round ${round}/${rounds}`));
+  return { testCase, inputs, timings, accuracy, bf16VsFp32, failures };
+}
+
+function bf16Summary(results) {
+  const result = results.find((r) => r.bf16VsFp32);
+  if (!result) return undefined;
+  const vsOrt = result.accuracy.get(BF16);
+  const vsFp32 = result.bf16VsFp32;
+  const fmt = (a) => `last_hidden_state max|Δ| ${a.hiddenMaxAbs.toExponential(2)}, min cosine per token ${a.hiddenMinCosine.toFixed(6)}, pooler_output max|Δ| ${a.poolerMaxAbs.toExponential(2)}`;
+  return `bf16 accuracy on ${result.testCase.name} (${result.testCase.title}): vs ORT fp32: ${fmt(vsOrt)}; vs albert-native fp32: ${fmt(vsFp32)}.`;
+}
+
+async function main() {
+  const options = parseOptions();
+  checkModelDir();
+  log(`model ${MODEL_DIR}, threads ${options.threads}, cases ${options.cases.map((c) => c.name).join(', ')}${options.quick ? ' (quick)' : ''}`);
+
+  const engines = await loadEngines(options);
+  const results = [];
+  for (const testCase of options.cases) results.push(await runCase(testCase, engines));
+  const isa = engines.fp32.isa;
+  for (const engine of Object.values(engines)) engine.dispose();
+
+  let memory;
+  const memoryShape = options.quick ? { batch: 4, seq: 64 } : { batch: 32, seq: 128 };
+  if (options.memory) {
+    const memEngines = ['albert-native', ...(engines.bf16 ? ['albert-native-bf16'] : []), 'onnxruntime-node'];
+    memory = measureMemory({ engines: memEngines, modelDir: MODEL_DIR, threads: options.threads, ...memoryShape, log });
+  }
+
+  const env = environment({ ortVersion: ortVersion(), isa, threads: options.threads, argv: process.argv.slice(2) });
+  const rows = tableRows(results, REFERENCE);
+  const targets = targetRows(results, REFERENCE, options.quick);
+  const problems = accuracyProblems(results);
+  let section = markdownSection({ env, rows, targets, problems, memory, memoryShape: `${memoryShape.batch} x ${memoryShape.seq}`, quick: options.quick });
+  const bf16Line = bf16Summary(results);
+  if (bf16Line) section = section.replace('\n### Targets', `\n${bf16Line}\n\n### Targets`);
+
+  console.log(`\n${section}`);
+  if (problems.length) console.error(`engine accuracy problems (fp32 vs ORT > 1e-3):\n  ${problems.join('\n  ')}`);
+  if (options.record) {
+    writeSection(RESULTS_FILE, section);
+    log(`recorded in ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+  }
+  log('done');
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err.stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,386 @@
+/**
+ * AlbertTokenizer: HF's (slow, sentencepiece-based) AlbertTokenizer semantics on top of
+ * SentencePieceProcessor - ALBERT preprocessing, the digit-comma re-encode rule, special
+ * tokens, truncation/padding - plus HF-fast-style offsets into the original text.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AlbertPreprocessor, type AlbertPreprocessOptions } from './albert-preprocess';
+import {
+  assemble, pad, truncate, type AlbertEncoding, type PaddingStrategy, type SpecialIds, type TokenList,
+  type TruncationStrategy,
+} from './encoding';
+import { fileNotFoundError, modelFileError, requireString } from './errors';
+import { SentencePieceProcessor } from './sentencepiece';
+import { SpecialTokenSplitter } from './special-tokens';
+import { DIGIT, flags } from './unicode';
+import { Utf8Buffer } from './utf8';
+
+export interface AlbertTokenizerOptions {
+  /** Lower-case the text (default true). */
+  doLowerCase?: boolean;
+  /** Keep accents, i.e. skip NFKD + combining-mark removal (default false). */
+  keepAccents?: boolean;
+  /** Strip and collapse whitespace (default true). */
+  removeSpace?: boolean;
+  /** Used for truncation/padding when no maxLength is given (default 512). */
+  modelMaxLength?: number;
+}
+
+export interface AlbertEncodeOptions {
+  /** Add [CLS] ... [SEP] (default true). */
+  addSpecialTokens?: boolean;
+  maxLength?: number;
+  /** Default: 'longest_first' when maxLength is given, else false. `true` = 'longest_first'. */
+  truncation?: TruncationStrategy | boolean;
+  /** Default false for encode(), 'longest' for encodeBatch(). `true` = 'longest'. */
+  padding?: PaddingStrategy | boolean;
+  /** Include `offsets` (default false). */
+  returnOffsets?: boolean;
+  /** Include `tokens`, the pieces (default false). */
+  returnTokens?: boolean;
+}
+
+export type BatchItem = string | readonly [string, string];
+
+export interface Int32Tensor {
+  data: Int32Array;
+  dims: [number, number];
+}
+
+export interface AlbertBatchEncoding {
+  inputIds: Int32Tensor;
+  attentionMask: Int32Tensor;
+  tokenTypeIds: Int32Tensor;
+  /** Per item, padded like the tensors. */
+  encodings: AlbertEncoding[];
+}
+
+export interface AlbertDecodeOptions {
+  skipSpecialTokens?: boolean;
+}
+
+interface SpecialTokenNames {
+  unk: string; pad: string; cls: string; sep: string; mask: string;
+}
+
+const DEFAULT_NAMES: SpecialTokenNames = { unk: '<unk>', pad: '<pad>', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' };
+const SPACE_SYMBOL = '\u2581';
+
+export class AlbertTokenizer {
+  readonly modelMaxLength: number;
+  readonly unkToken: string;
+  readonly padToken: string;
+  readonly clsToken: string;
+  readonly sepToken: string;
+  readonly maskToken: string;
+  readonly unkTokenId: number;
+  readonly padTokenId: number;
+  readonly clsTokenId: number;
+  readonly sepTokenId: number;
+  readonly maskTokenId: number;
+
+  private readonly preprocessor: AlbertPreprocessor;
+  private readonly utf8 = new Utf8Buffer();
+  private readonly splitter: SpecialTokenSplitter;
+  private readonly specialIdSet: Set<number>;
+  /** 1 for ids whose piece triggers the digit-comma rule. */
+  private readonly digitComma: Uint8Array;
+
+  constructor(readonly sp: SentencePieceProcessor, options: AlbertTokenizerOptions = {}, names = DEFAULT_NAMES) {
+    const pre: AlbertPreprocessOptions = {
+      doLowerCase: options.doLowerCase ?? true,
+      keepAccents: options.keepAccents ?? false,
+      removeSpace: options.removeSpace ?? true,
+    };
+    this.preprocessor = new AlbertPreprocessor(pre);
+    this.modelMaxLength = options.modelMaxLength ?? 512;
+    ({ unk: this.unkToken, pad: this.padToken, cls: this.clsToken, sep: this.sepToken, mask: this.maskToken } = names);
+    this.unkTokenId = sp.pieceToId(this.unkToken);
+    this.padTokenId = sp.pieceToId(this.padToken);
+    this.clsTokenId = sp.pieceToId(this.clsToken);
+    this.sepTokenId = sp.pieceToId(this.sepToken);
+    this.maskTokenId = sp.pieceToId(this.maskToken);
+    const specials = new Map<string, number>();
+    for (const t of [this.clsToken, this.sepToken, this.maskToken, this.padToken, this.unkToken]) specials.set(t, sp.pieceToId(t));
+    this.specialIdSet = new Set(specials.values());
+    this.splitter = new SpecialTokenSplitter(specials, new Set([this.maskToken]));
+    this.digitComma = Uint8Array.from({ length: sp.vocabSize }, (_, id) => (needsDigitCommaRule(sp.idToPiece(id)) ? 1 : 0));
+  }
+
+  /** `path` is a spiece.model file. */
+  static fromFile(path: string, options: AlbertTokenizerOptions = {}): AlbertTokenizer {
+    return new AlbertTokenizer(SentencePieceProcessor.fromFile(path), options);
+  }
+
+  static fromBuffer(bytes: Uint8Array | ArrayBuffer, options: AlbertTokenizerOptions = {}, source?: string): AlbertTokenizer {
+    return new AlbertTokenizer(SentencePieceProcessor.fromBuffer(bytes, source), options);
+  }
+
+  /**
+   * Loads dir/spiece.model and, when present, dir/tokenizer_config.json (do_lower_case,
+   * keep_accents, remove_space, model_max_length, special token names). Explicit options
+   * win over the config file.
+   */
+  static async fromPretrained(dir: string, options: AlbertTokenizerOptions = {}): Promise<AlbertTokenizer> {
+    requireString(dir, 'dir');
+    const modelPath = join(dir, 'spiece.model');
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(modelPath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFoundError(modelPath, e);
+      throw modelFileError(modelPath, (e as Error).message, e);
+    }
+    const configPath = join(dir, 'tokenizer_config.json');
+    const config = existsSync(configPath) ? readConfig(configPath) : {};
+    const merged: AlbertTokenizerOptions = {
+      doLowerCase: options.doLowerCase ?? asBool(config.do_lower_case),
+      keepAccents: options.keepAccents ?? asBool(config.keep_accents),
+      removeSpace: options.removeSpace ?? asBool(config.remove_space),
+      modelMaxLength: options.modelMaxLength ?? asLength(config.model_max_length),
+    };
+    const names: SpecialTokenNames = {
+      unk: tokenName(config.unk_token) ?? DEFAULT_NAMES.unk,
+      pad: tokenName(config.pad_token) ?? DEFAULT_NAMES.pad,
+      cls: tokenName(config.cls_token) ?? DEFAULT_NAMES.cls,
+      sep: tokenName(config.sep_token) ?? DEFAULT_NAMES.sep,
+      mask: tokenName(config.mask_token) ?? DEFAULT_NAMES.mask,
+    };
+    return new AlbertTokenizer(SentencePieceProcessor.fromBuffer(bytes, modelPath), merged, names);
+  }
+
+  get vocabSize(): number {
+    return this.sp.vocabSize;
+  }
+
+  /** The text SentencePiece receives for `text` (ALBERT steps 1-6). */
+  preprocess(text: string): string {
+    requireString(text, 'text');
+    return this.preprocessor.run(text).toString();
+  }
+
+  /** Pieces of `text` (no [CLS]/[SEP] added; special tokens in the text stay atomic). */
+  tokenize(text: string): string[] {
+    requireString(text, 'text');
+    return this.tokenizeText(text, true, false).tokens!;
+  }
+
+  convertTokensToIds(tokens: readonly string[]): number[] {
+    return tokens.map((t) => this.sp.pieceToId(t));
+  }
+
+  convertIdsToTokens(ids: readonly number[]): string[] {
+    return ids.map((id) => this.sp.idToPiece(id));
+  }
+
+  encode(text: string, textPair?: string | null, options: AlbertEncodeOptions = {}): AlbertEncoding {
+    requireString(text, 'text');
+    if (textPair !== undefined && textPair !== null) requireString(textPair, 'textPair');
+    const enc = this.encodeUnpadded(text, textPair ?? null, options);
+    const padding = options.padding === true ? 'longest' : options.padding;
+    if (padding === 'max_length') pad(enc, options.maxLength ?? this.modelMaxLength, this.specialIds());
+    return enc;
+  }
+
+  /** Encodes several texts / pairs into rectangular tensors ready for model.forward(). */
+  encodeBatch(items: readonly BatchItem[], options: AlbertEncodeOptions = {}): AlbertBatchEncoding {
+    if (!Array.isArray(items)) throw new TypeError('items must be an array of strings or [text, pair] arrays');
+    const encodings = items.map((item: BatchItem) => {
+      if (typeof item === 'string') return this.encodeUnpadded(item, null, options);
+      if (!Array.isArray(item) || item.length !== 2) throw new TypeError('each batch item must be a string or a [text, pair] array');
+      requireString(item[0], 'text');
+      requireString(item[1], 'textPair');
+      return this.encodeUnpadded(item[0], item[1], options);
+    });
+    let seq = encodings.reduce((m, e) => Math.max(m, e.inputIds.length), 0);
+    if (options.padding === 'max_length') seq = Math.max(seq, options.maxLength ?? this.modelMaxLength);
+    for (const e of encodings) pad(e, seq, this.specialIds());
+    const tensor = (pick: (e: AlbertEncoding) => number[]): Int32Tensor => {
+      const data = new Int32Array(encodings.length * seq);
+      encodings.forEach((e, i) => data.set(pick(e), i * seq));
+      return { data, dims: [encodings.length, seq] };
+    };
+    return {
+      inputIds: tensor((e) => e.inputIds),
+      attentionMask: tensor((e) => e.attentionMask),
+      tokenTypeIds: tensor((e) => e.tokenTypeIds),
+      encodings,
+    };
+  }
+
+  /**
+   * HF AlbertTokenizer.decode: runs of ordinary pieces go through SentencePiece's decoder,
+   * special tokens are written as their strings (with a space before a run of them), and
+   * the result is stripped. skipSpecialTokens drops <pad>, <unk>, [CLS], [SEP], [MASK].
+   */
+  decode(ids: readonly number[] | ArrayLike<number>, options: AlbertDecodeOptions = {}): string {
+    if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
+      throw new TypeError('ids must be an array of numbers');
+    }
+    let out = '';
+    let run: number[] = [];
+    let prevSpecial = false;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const special = this.specialIdSet.has(id);
+      if (special && options.skipSpecialTokens) continue;
+      if (!special) { run.push(id); prevSpecial = false; continue; }
+      if (!prevSpecial) out += ' ';
+      out += this.sp.decode(run) + this.sp.idToPiece(id);
+      run = [];
+      prevSpecial = true;
+    }
+    return (out + this.sp.decode(run)).trim();
+  }
+
+  private specialIds(): SpecialIds {
+    return {
+      cls: this.clsTokenId, sep: this.sepTokenId, pad: this.padTokenId,
+      clsToken: this.clsToken, sepToken: this.sepToken, padToken: this.padToken,
+    };
+  }
+
+  private encodeUnpadded(text: string, pair: string | null, options: AlbertEncodeOptions): AlbertEncoding {
+    const offsets = options.returnOffsets ?? false;
+    const tokens = options.returnTokens ?? false;
+    let a = this.tokenizeText(text, tokens, offsets);
+    let b = pair === null ? null : this.tokenizeText(pair, tokens, offsets);
+    const addSpecial = options.addSpecialTokens ?? true;
+    const strategy = resolveTruncation(options);
+    let error = false;
+    if (strategy !== false) {
+      const maxLength = options.maxLength ?? this.modelMaxLength;
+      const specials = addSpecial ? (b === null ? 2 : 3) : 0;
+      const k = a.ids.length + (b === null ? 0 : b.ids.length) + specials - maxLength;
+      ({ a, b, error } = truncate(a, b, k, strategy));
+    }
+    const enc = assemble(a, b, addSpecial ? this.specialIds() : null);
+    if (error) enc.truncationError = true;
+    return enc;
+  }
+
+  /** ALBERT path for a whole text: special-token split, then each segment. */
+  private tokenizeText(text: string, wantTokens: boolean, wantOffsets: boolean): TokenList {
+    const list: TokenList = { ids: [], tokens: wantTokens ? [] : null, offsets: wantOffsets ? [] : null };
+    for (const seg of this.splitter.split(text)) {
+      if (seg.specialId >= 0) {
+        list.ids.push(seg.specialId);
+        list.tokens?.push(text.slice(seg.start, seg.end));
+        list.offsets?.push([seg.start, seg.end]);
+      } else {
+        this.tokenizeSegment(text, seg.start, seg.end, list);
+      }
+    }
+    return list;
+  }
+
+  private tokenizeSegment(text: string, from: number, to: number, list: TokenList): void {
+    const pre = this.preprocessor.run(text, from, to);
+    if (pre.length === 0) return;
+    this.utf8.setCodePoints(pre.cps, pre.length);
+    const wantOffsets = list.offsets !== null;
+    const core = this.sp.encodeInput(this.utf8, wantOffsets);
+    const src = this.utf8.source;
+    for (let i = 0; i < core.count; i++) {
+      const id = core.ids[i];
+      const unknown = core.unknownText?.get(i);
+      let span: [number, number] = [0, 0];
+      if (wantOffsets) {
+        const bs = core.srcStart[i];
+        const be = core.srcEnd[i];
+        span = be > bs ? [pre.start[src[bs]], pre.end[src[be - 1]]]
+          : bs < this.utf8.length ? [pre.start[src[bs]], pre.start[src[bs]]] : [to, to];
+      }
+      if (this.digitComma[id] === 1 || (unknown !== undefined && needsDigitCommaRule(unknown))) {
+        this.applyDigitComma(unknown ?? this.sp.idToPiece(id), span, text, list);
+        continue;
+      }
+      list.ids.push(unknown === undefined ? id : this.sp.pieceToId(unknown));
+      list.tokens?.push(unknown ?? this.sp.idToPiece(id));
+      list.offsets?.push(span);
+    }
+  }
+
+  /**
+   * HF's _tokenize rule for pieces like "▁2014,": re-encode the piece without its comma and
+   * without U+2581, keep a leading U+2581 only if the piece had one, then add ",".
+   */
+  private applyDigitComma(piece: string, span: [number, number], text: string, list: TokenList): void {
+    const q = this.sp.encode(piece.slice(0, -1).split(SPACE_SYMBOL).join('')).pieces;
+    if (!piece.startsWith(SPACE_SYMBOL) && q.length > 0 && q[0].startsWith(SPACE_SYMBOL)) {
+      if (q[0] === SPACE_SYMBOL) q.shift();
+      else q[0] = q[0].slice(1);
+    }
+    q.push(',');
+    for (const p of q) {
+      list.ids.push(this.sp.pieceToId(p));
+      list.tokens?.push(p);
+    }
+    if (list.offsets !== null) for (const o of splitSpan(text, span, q)) list.offsets.push(o);
+  }
+}
+
+/** Python: len(p) > 1 and p[-1] == "," and p[-2].isdigit(). */
+function needsDigitCommaRule(piece: string): boolean {
+  if (piece.length < 2 || piece.charCodeAt(piece.length - 1) !== 0x2c) return false;
+  const before = piece.codePointAt(piece.length - 2)!;
+  // A low surrogate here means the digit is astral: read the whole pair.
+  const cp = before >= 0xdc00 && before < 0xe000 && piece.length >= 3 ? piece.codePointAt(piece.length - 3)! : before;
+  return (flags()[cp] & DIGIT) !== 0;
+}
+
+/**
+ * Offsets for the pieces the digit-comma rule made out of one token: when the original
+ * text behind the token has one code point per non-U+2581 character of the new pieces (the
+ * usual case: digits, '/', ','), each piece gets its own characters; otherwise every
+ * piece gets the whole token's span.
+ */
+function splitSpan(text: string, span: [number, number], pieces: string[]): Array<[number, number]> {
+  const chars = Array.from(text.slice(span[0], span[1]));
+  const counts = pieces.map((p) => Array.from(p.split(SPACE_SYMBOL).join('')).length);
+  if (counts.reduce((s, c) => s + c, 0) !== chars.length) return pieces.map(() => [span[0], span[1]]);
+  const out: Array<[number, number]> = [];
+  let pos = span[0];
+  let c = 0;
+  for (const n of counts) {
+    const start = pos;
+    for (let k = 0; k < n; k++) pos += chars[c++].length;
+    out.push([start, pos]);
+  }
+  return out;
+}
+
+function resolveTruncation(options: AlbertEncodeOptions): TruncationStrategy | false {
+  const t = options.truncation;
+  if (t === undefined) return options.maxLength !== undefined ? 'longest_first' : false;
+  if (t === true) return 'longest_first';
+  if (t === false) return false;
+  if (t === 'longest_first' || t === 'only_first' || t === 'only_second') return t;
+  throw new TypeError(`unknown truncation strategy ${String(t)}`);
+}
+
+type Config = Record<string, unknown>;
+
+function readConfig(path: string): Config {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return value !== null && typeof value === 'object' ? (value as Config) : {};
+  } catch (e) {
+    throw modelFileError(path, `invalid tokenizer_config.json (${(e as Error).message})`, e);
+  }
+}
+
+const asBool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+/** HF writes a huge sentinel (1e30) when there is no limit. */
+const asLength = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 && v < 1e9 ? v : undefined);
+
+/** Special tokens are written either as strings or as AddedToken dicts. */
+function tokenName(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v !== null && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') {
+    return (v as { content: string }).content;
+  }
+  return undefined;
+}
