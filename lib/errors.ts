@@ -10,6 +10,8 @@ export type AlbertErrorCode =
   | 'ERR_INPUT' // forward() inputs are invalid (ids, dims, masks)
   | 'ERR_ISA' // the requested instruction set or precision is unavailable on this CPU
   | 'ERR_DISPOSED' // the model was used after dispose()
+  | 'ERR_ABORTED' // the caller's AbortSignal fired before the result was ready
+  | 'ERR_QUEUE_FULL' // the model's request queue is full (batching.whenFull: 'error')
   | 'ERR_NATIVE' // the native addon is missing or the engine failed
   | 'ERR_OUT_OF_MEMORY';
 
@@ -25,7 +27,7 @@ export class AlbertError extends Error {
 
 const KNOWN_CODES = new Set<string>([
   'ERR_NOT_FOUND', 'ERR_CONFIG', 'ERR_SAFETENSORS', 'ERR_WEIGHTS', 'ERR_INPUT', 'ERR_ISA',
-  'ERR_DISPOSED', 'ERR_NATIVE', 'ERR_OUT_OF_MEMORY',
+  'ERR_DISPOSED', 'ERR_ABORTED', 'ERR_QUEUE_FULL', 'ERR_NATIVE', 'ERR_OUT_OF_MEMORY',
 ]);
 
 /** Wraps an error thrown by the native addon (which carries a `code`) as an AlbertError. */

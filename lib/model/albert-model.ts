@@ -9,6 +9,7 @@ import { nativeConfig, parseConfig, type AlbertConfig } from './config';
 import { checkHead, headFromArchitectures, type AlbertHead } from './heads';
 import { parseSafetensors } from './safetensors';
 import { checkRange, toIntTensor, type IntTensorInput, type Tensor } from './tensor';
+import { Batcher, type BatchingOptions, type ModelStats } from './batcher';
 import { selectTensors } from './weights';
 
 export type Isa = 'scalar' | 'avx2' | 'avx512';
@@ -23,6 +24,8 @@ export interface FromPretrainedOptions {
   isa?: Isa;
   /** 'bf16' runs the weight GEMMs in bfloat16 with fp32 accumulation (AMX / AVX512-BF16). */
   precision?: Precision;
+  /** How concurrent forward() calls are gathered into batches (on by default). */
+  batching?: BatchingOptions;
 }
 
 export interface ForwardInputs {
@@ -37,6 +40,8 @@ export interface ForwardInputs {
 export interface ForwardOptions {
   outputHiddenStates?: boolean;
   outputAttentions?: boolean;
+  /** Cancels the call: a queued request is dropped, a running one's result discarded. */
+  signal?: AbortSignal;
 }
 
 /** HF's output fields, camelCased. Which are present depends on the head. */
@@ -77,7 +82,9 @@ async function readRequired(path: string, what: string): Promise<Buffer> {
   }
 }
 
-function checkOptions(options: FromPretrainedOptions): Required<Omit<FromPretrainedOptions, 'head'>> {
+type CheckedOptions = { threads: number; precision: Precision; isa: Isa };
+
+function checkOptions(options: FromPretrainedOptions): CheckedOptions {
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new AlbertError('ERR_CONFIG', `option threads must be an integer 1..1024, got ${String(options.threads)}`);
@@ -106,14 +113,16 @@ export class AlbertModel {
   readonly precision: Precision;
   readonly threads: number;
   #handle: NativeModelHandle | null;
+  readonly #batcher: Batcher;
 
-  private constructor(config: AlbertConfig, head: AlbertHead, options: Required<Omit<FromPretrainedOptions, 'head'>>, handle: NativeModelHandle) {
+  private constructor(config: AlbertConfig, head: AlbertHead, options: CheckedOptions, handle: NativeModelHandle, batching: BatchingOptions) {
     this.config = config;
     this.head = head;
     this.isa = options.isa;
     this.precision = options.precision;
     this.threads = options.threads;
     this.#handle = handle;
+    this.#batcher = new Batcher(() => this.#handle, batching);
   }
 
   /** Loads config.json and model.safetensors from a Hugging Face model folder. */
@@ -122,6 +131,7 @@ export class AlbertModel {
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new AlbertError('ERR_NOT_FOUND', `model folder not found: ${dir}`);
     const checked = checkOptions(options);
+    new Batcher(() => null, options.batching); // validates the batching options before loading
 
     const configPath = join(dir, 'config.json');
     const configText = (await readRequired(configPath, 'config.json')).toString('utf8');
@@ -143,7 +153,7 @@ export class AlbertModel {
     } catch (error) {
       throw fromNativeError(error, `loading ${dir}`);
     }
-    return new AlbertModel(config, head, checked, handle);
+    return new AlbertModel(config, head, checked, handle, options.batching ?? {});
   }
 
   /** True after dispose(). */
@@ -156,18 +166,29 @@ export class AlbertModel {
     return this.#handle?.weightBytes ?? 0;
   }
 
-  /** Runs the model off the JS thread. Safe to call many times concurrently. */
+  /** Counters of the request batcher. */
+  stats(): ModelStats {
+    return this.#batcher.stats();
+  }
+
+  /**
+   * Runs the model off the JS thread. Safe to call many times concurrently: calls made while
+   * the engine is busy are gathered into one batch (see FromPretrainedOptions.batching).
+   */
   async forward(inputs: ForwardInputs, options: ForwardOptions = {}): Promise<AlbertOutput> {
-    const handle = this.#handle;
-    if (!handle) throw new AlbertError('ERR_DISPOSED', 'forward() called after dispose()');
+    if (!this.#handle) throw new AlbertError('ERR_DISPOSED', 'forward() called after dispose()');
     const request = this.#prepare(inputs);
     let result;
     try {
-      result = await handle.forward({
-        ...request,
+      result = await this.#batcher.submit({
+        inputIds: request.inputIds,
+        attentionMask: request.attentionMask,
+        tokenTypeIds: request.tokenTypeIds,
+        batch: request.batch,
+        seqLen: request.seqLen,
         outputHiddenStates: options.outputHiddenStates === true,
         outputAttentions: options.outputAttentions === true,
-      });
+      }, options.signal);
     } catch (error) {
       throw fromNativeError(error, 'forward');
     }
@@ -183,10 +204,12 @@ export class AlbertModel {
     return output;
   }
 
-  /** Frees the native weights now. Forwards already running finish first. */
+  /** Frees the native weights now. Queued calls are rejected; a running batch finishes first. */
   dispose(): void {
-    this.#handle?.dispose();
+    if (!this.#handle) return;
+    this.#handle.dispose();
     this.#handle = null;
+    this.#batcher.rejectQueued(new AlbertError('ERR_DISPOSED', 'the model was disposed before this forward() ran'));
   }
 
   #prepare(inputs: ForwardInputs) {

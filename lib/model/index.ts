@@ -7,3 +7,4 @@ export { HEADS } from './heads';
 export type { IntTensorInput, Tensor } from './tensor';
 export { parseSafetensors } from './safetensors';
 export type { SafetensorsFile, SafetensorsTensor } from './safetensors';
+export type { BatchingOptions, ModelStats } from './batcher';
