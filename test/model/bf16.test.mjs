@@ -1,0 +1,86 @@
+// precision: 'bf16' keeps albert-base-random's answers: cosine >= 0.999 for every token's
+// hidden state against the fp32 goldens, and the golden MLM top-1 token at >= 99% of positions.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AlbertError, AlbertModel, cpuInfo } from 'albert-native';
+import { BASE_MODEL_DIR, hasBaseModel, int32, loadGolden, modelDir } from '../helpers/golden.mjs';
+
+const cpu = cpuInfo();
+
+function cosine(a, b) {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; ++i) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+function argmax(row) {
+  let best = 0;
+  for (let i = 1; i < row.length; ++i) if (row[i] > row[best]) best = i;
+  return best;
+}
+
+async function checkBf16(dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) {
+  const { golden, get } = loadGolden(dir);
+  const base = await AlbertModel.fromPretrained(dir, { threads: 2, precision: 'bf16', head: 'base' });
+  const mlm = await AlbertModel.fromPretrained(dir, { threads: 2, precision: 'bf16', head: golden.head_class === 'AlbertForMaskedLM' ? 'masked-lm' : 'pretraining' });
+  let worstCosine = 1, tokens = 0, agree = 0, positions = 0;
+  try {
+    for (const c of golden.cases) {
+      const inputs = { inputIds: int32(get(c.inputs.input_ids)), attentionMask: int32(get(c.inputs.attention_mask)), tokenTypeIds: int32(get(c.inputs.token_type_ids)) };
+      const mask = inputs.attentionMask.data;
+      const lastRef = c.encoder_outputs?.last_hidden_state ?? c.outputs.last_hidden_state;
+      const want = get(lastRef);
+      const H = want.dims[2];
+      const got = (await base.forward(inputs)).lastHiddenState;
+      for (let t = 0; t < mask.length; ++t) {
+        if (!mask[t]) continue;
+        worstCosine = Math.min(worstCosine, cosine(got.data.subarray(t * H, (t + 1) * H), want.data.subarray(t * H, (t + 1) * H)));
+        tokens += 1;
+      }
+      const out = await mlm.forward(inputs);
+      const logits = out.logits ?? out.predictionLogits;
+      const V = logits.dims[2], S = logits.dims[1];
+      const refName = c.outputs.logits ? 'logits' : c.outputs.prediction_logits ? 'prediction_logits' : 'logits_selected';
+      const ref = get(c.outputs[refName]);
+      const sel = c.logits_positions ? get(c.logits_positions) : null;
+      const rows = ref.dims[0] * ref.dims[1];
+      for (let r = 0; r < rows; ++r) {
+        const b = Math.floor(r / ref.dims[1]);
+        const pos = sel ? Number(sel.data[r]) : r % S;
+        if (!mask[b * S + pos]) continue;
+        const mine = argmax(logits.data.subarray((b * S + pos) * V, (b * S + pos + 1) * V));
+        agree += mine === argmax(ref.data.subarray(r * V, (r + 1) * V)) ? 1 : 0;
+        positions += 1;
+      }
+    }
+  } finally {
+    base.dispose();
+    mlm.dispose();
+  }
+  assert.ok(tokens > 0 && positions > 0);
+  assert.ok(worstCosine >= minCosine, `worst token cosine ${worstCosine} < ${minCosine}`);
+  assert.ok(agree / positions >= minTop1, `MLM top-1 agreement ${agree}/${positions}`);
+}
+
+if (cpu.bf16) {
+  test('bf16 on tiny-pretraining stays close to the fp32 goldens', () => checkBf16(modelDir('tiny-pretraining'), { minCosine: 0.999, minTop1: 0.95 }));
+  if (hasBaseModel) {
+    test('bf16 on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 99%', () => checkBf16(BASE_MODEL_DIR));
+  }
+} else {
+  test('bf16 is refused clearly on a CPU without AMX-BF16 or AVX512-BF16', async () => {
+    try {
+      await AlbertModel.fromPretrained(modelDir('tiny-pretraining'), { precision: 'bf16' });
+      assert.unreachable('should refuse');
+    } catch (e) {
+      assert.instance(e, AlbertError);
+      assert.is(e.code, 'ERR_ISA');
+    }
+  });
+}
+
+test.run();
