@@ -3,7 +3,7 @@
  * SentencePieceProcessor - ALBERT preprocessing, the digit-comma re-encode rule, special
  * tokens, truncation/padding - plus HF-fast-style offsets into the original text.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlbertPreprocessor, type AlbertPreprocessOptions } from './albert-preprocess';
@@ -11,10 +11,12 @@ import {
   assemble, pad, truncate, type AlbertEncoding, type PaddingStrategy, type SpecialIds, type TokenList,
   type TruncationStrategy,
 } from './encoding';
+import { splitDigitComma, needsDigitCommaRule, splitSpan } from './digit-comma';
 import { fileNotFoundError, modelFileError, requireString } from './errors';
+import { asBool, asLength, readConfig, tokenName } from './pretrained-config';
 import { SentencePieceProcessor } from './sentencepiece';
 import { SpecialTokenSplitter } from './special-tokens';
-import { DIGIT, flags } from './unicode';
+import { pythonStrip } from './unicode';
 import { Utf8Buffer } from './utf8';
 
 export interface AlbertTokenizerOptions {
@@ -66,7 +68,6 @@ interface SpecialTokenNames {
 }
 
 const DEFAULT_NAMES: SpecialTokenNames = { unk: '<unk>', pad: '<pad>', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' };
-const SPACE_SYMBOL = '\u2581';
 
 export class AlbertTokenizer {
   readonly modelMaxLength: number;
@@ -232,7 +233,7 @@ export class AlbertTokenizer {
       run = [];
       prevSpecial = true;
     }
-    return (out + this.sp.decode(run)).trim();
+    return pythonStrip(out + this.sp.decode(run));
   }
 
   private specialIds(): SpecialIds {
@@ -276,6 +277,7 @@ export class AlbertTokenizer {
     return list;
   }
 
+  /** Steps 1-9 for text[from, to), appended to `list`; offsets are mapped back through every step. */
   private tokenizeSegment(text: string, from: number, to: number, list: TokenList): void {
     const pre = this.preprocessor.run(text, from, to);
     if (pre.length === 0) return;
@@ -303,53 +305,15 @@ export class AlbertTokenizer {
     }
   }
 
-  /**
-   * HF's _tokenize rule for pieces like "▁2014,": re-encode the piece without its comma and
-   * without U+2581, keep a leading U+2581 only if the piece had one, then add ",".
-   */
+  /** Step 8 of the ALBERT path (see digit-comma.ts); ids by PieceToId as in step 9. */
   private applyDigitComma(piece: string, span: [number, number], text: string, list: TokenList): void {
-    const q = this.sp.encode(piece.slice(0, -1).split(SPACE_SYMBOL).join('')).pieces;
-    if (!piece.startsWith(SPACE_SYMBOL) && q.length > 0 && q[0].startsWith(SPACE_SYMBOL)) {
-      if (q[0] === SPACE_SYMBOL) q.shift();
-      else q[0] = q[0].slice(1);
-    }
-    q.push(',');
-    for (const p of q) {
+    const pieces = splitDigitComma(this.sp, piece);
+    for (const p of pieces) {
       list.ids.push(this.sp.pieceToId(p));
       list.tokens?.push(p);
     }
-    if (list.offsets !== null) for (const o of splitSpan(text, span, q)) list.offsets.push(o);
+    if (list.offsets !== null) for (const o of splitSpan(text, span, pieces)) list.offsets.push(o);
   }
-}
-
-/** Python: len(p) > 1 and p[-1] == "," and p[-2].isdigit(). */
-function needsDigitCommaRule(piece: string): boolean {
-  if (piece.length < 2 || piece.charCodeAt(piece.length - 1) !== 0x2c) return false;
-  const before = piece.codePointAt(piece.length - 2)!;
-  // A low surrogate here means the digit is astral: read the whole pair.
-  const cp = before >= 0xdc00 && before < 0xe000 && piece.length >= 3 ? piece.codePointAt(piece.length - 3)! : before;
-  return (flags()[cp] & DIGIT) !== 0;
-}
-
-/**
- * Offsets for the pieces the digit-comma rule made out of one token: when the original
- * text behind the token has one code point per non-U+2581 character of the new pieces (the
- * usual case: digits, '/', ','), each piece gets its own characters; otherwise every
- * piece gets the whole token's span.
- */
-function splitSpan(text: string, span: [number, number], pieces: string[]): Array<[number, number]> {
-  const chars = Array.from(text.slice(span[0], span[1]));
-  const counts = pieces.map((p) => Array.from(p.split(SPACE_SYMBOL).join('')).length);
-  if (counts.reduce((s, c) => s + c, 0) !== chars.length) return pieces.map(() => [span[0], span[1]]);
-  const out: Array<[number, number]> = [];
-  let pos = span[0];
-  let c = 0;
-  for (const n of counts) {
-    const start = pos;
-    for (let k = 0; k < n; k++) pos += chars[c++].length;
-    out.push([start, pos]);
-  }
-  return out;
 }
 
 function resolveTruncation(options: AlbertEncodeOptions): TruncationStrategy | false {
@@ -359,28 +323,4 @@ function resolveTruncation(options: AlbertEncodeOptions): TruncationStrategy | f
   if (t === false) return false;
   if (t === 'longest_first' || t === 'only_first' || t === 'only_second') return t;
   throw new TypeError(`unknown truncation strategy ${String(t)}`);
-}
-
-type Config = Record<string, unknown>;
-
-function readConfig(path: string): Config {
-  try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return value !== null && typeof value === 'object' ? (value as Config) : {};
-  } catch (e) {
-    throw modelFileError(path, `invalid tokenizer_config.json (${(e as Error).message})`, e);
-  }
-}
-
-const asBool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
-/** HF writes a huge sentinel (1e30) when there is no limit. */
-const asLength = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 && v < 1e9 ? v : undefined);
-
-/** Special tokens are written either as strings or as AddedToken dicts. */
-function tokenName(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v !== null && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') {
-    return (v as { content: string }).content;
-  }
-  return undefined;
 }

@@ -50,6 +50,37 @@ export class PrecompiledCharsmap {
     return best;
   }
 
+  /**
+   * For an ASCII byte c: the replacement offset of the rule for c alone (-1 if none), and
+   * whether any longer rule continues c with another ASCII byte. Lets the normaliser skip
+   * the trie for the common "ASCII followed by ASCII" case.
+   */
+  asciiRule(c: number): { offset: number; continuesWithAscii: boolean } {
+    const one = Uint8Array.of(c, 0);
+    const out = new Int32Array(1);
+    const offset = this.longestMatch(one, 0, 1, out) === 1 ? out[0] : -1;
+    let continuesWithAscii = false;
+    for (let d = 0; d < 0x80 && !continuesWithAscii; d++) {
+      one[1] = d;
+      continuesWithAscii = this.longestMatch(one, 0, 2, out) === 2 || this.hasPathLongerThan(one);
+    }
+    return { offset, continuesWithAscii };
+  }
+
+  /** True if the trie has a node (leaf or not) for the two bytes in `two`. */
+  private hasPathLongerThan(two: Uint8Array): boolean {
+    const units = this.units;
+    let pos = (units[0] >>> 10) << ((units[0] & 0x200) >>> 6);
+    for (let i = 0; i < 2; i++) {
+      pos ^= two[i];
+      if (pos >= units.length) return false;
+      const unit = units[pos];
+      if ((unit & 0x800000ff) >>> 0 !== two[i]) return false;
+      pos ^= (unit >>> 10) << ((unit & 0x200) >>> 6);
+    }
+    return true;
+  }
+
   /** Byte length of the NUL-terminated replacement starting at `offset`. */
   replacementLength(offset: number): number {
     let e = offset;

@@ -42,12 +42,37 @@ export class Normalizer {
   private chunkBytes: Uint8Array = REPLACEMENT;
   private chunkStart = 0;
   private chunkEnd = 0;
+  /**
+   * Per ASCII byte followed by an ASCII byte (or the end): -2 if the general path is
+   * needed (a user-defined symbol or a multi-byte rule may start here), -1 to copy the
+   * byte, else the charsmap offset of its replacement.
+   */
+  private readonly asciiAction = new Int32Array(128);
+  private readonly asciiLength = new Int32Array(128);
 
   constructor(
     private readonly spec: NormalizerSpecProto,
     private readonly userDefined: DoubleArrayTrie | null,
   ) {
     this.charsmap = spec.precompiledCharsmap.length > 0 ? new PrecompiledCharsmap(spec.precompiledCharsmap) : null;
+    this.prepareAsciiFastPath();
+  }
+
+  private prepareAsciiFastPath(): void {
+    const probe = new Uint8Array(1);
+    for (let c = 0; c < 128; c++) {
+      probe[0] = c;
+      const userStarts = this.userDefined !== null && this.startsUserDefined(c);
+      const rule = this.charsmap?.asciiRule(c) ?? { offset: -1, continuesWithAscii: false };
+      this.asciiAction[c] = userStarts || rule.continuesWithAscii ? -2 : rule.offset;
+      this.asciiLength[c] = rule.offset >= 0 ? this.charsmap!.replacementLength(rule.offset) : 1;
+    }
+  }
+
+  /** True if some user-defined symbol starts with byte c. */
+  private startsUserDefined(c: number): boolean {
+    const { base, check } = this.userDefined!;
+    return check[base[0] + c] === 0;
   }
 
   /** Normalises input[0, len) into out. */
@@ -86,6 +111,12 @@ export class Normalizer {
 
   /** One NormalizePrefix step at input[pos]; sets the chunk fields, returns bytes consumed. */
   private prefix(input: Uint8Array, pos: number, len: number): number {
+    const lead = input[pos];
+    if (lead < 0x80 && (pos + 1 === len || input[pos + 1] < 0x80)) {
+      const action = this.asciiAction[lead];
+      if (action === -1) return this.setChunk(input, pos, pos + 1, 1);
+      if (action >= 0) return this.setChunk(this.charsmap!.strings, action, action + this.asciiLength[lead], 1);
+    }
     if (this.userDefined !== null) {
       const m = this.userDefined.longestPrefix(input, pos, len);
       if (m > 0) return this.setChunk(input, pos, pos + m, m);
@@ -97,7 +128,6 @@ export class Normalizer {
         return this.setChunk(this.charsmap.strings, off, off + this.charsmap.replacementLength(off), m);
       }
     }
-    const lead = input[pos];
     if (lead < 0x80) return this.setChunk(input, pos, pos + 1, 1);
     if (decodeOne(input, pos, len, this.lenOut) < 0) return this.setChunk(REPLACEMENT, 0, 3, 1);
     const n = Math.min(oneCharLen(lead), len - pos);

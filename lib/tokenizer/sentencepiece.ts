@@ -170,16 +170,18 @@ export class SentencePieceProcessor {
       const id = lat.id[i];
       const a = lat.start[i];
       const b = lat.end[i];
-      if (id === unk && byteIds !== null) {
-        for (let k = a; k < b; k++) this.push(out, byteIds[norm.bytes[k]], a, b, spans);
-      } else if (id === unk && runStart >= 0) {
-        this.extend(out, b, spans); // "merge continuous run of unknown pieces"
-      } else {
+      if (id !== unk) {
         this.push(out, id, a, b, spans);
-      }
-      runStart = id === unk && byteIds === null ? (runStart >= 0 ? runStart : a) : -1;
-      if (id === unk && byteIds === null && (i + 1 === lat.length || lat.id[i + 1] !== unk)) {
-        (out.unknownText ??= new Map()).set(out.count - 1, decodeUtf8(norm.bytes, runStart, b));
+        runStart = -1;
+      } else if (byteIds !== null) {
+        for (let k = a; k < b; k++) this.push(out, byteIds[norm.bytes[k]], a, b, spans);
+      } else {
+        // C++ merges a continuous run of unknown pieces into one piece.
+        if (runStart < 0) { this.push(out, id, a, b, spans); runStart = a; }
+        else this.extend(out, b, spans);
+        if (i + 1 === lat.length || lat.id[i + 1] !== unk) {
+          (out.unknownText ??= new Map()).set(out.count - 1, decodeUtf8(norm.bytes, runStart, b));
+        }
       }
     }
     return out;

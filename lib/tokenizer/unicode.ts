@@ -66,3 +66,13 @@ function hangul(cp: number): Int32Array {
   const v = 0x1161 + Math.floor((s % 588) / 28);
   return t === 0 ? Int32Array.of(l, v) : Int32Array.of(l, v, 0x11a7 + t);
 }
+
+/** Python's str.strip(): trims str.isspace() characters (JS trim() also drops U+FEFF and others). */
+export function pythonStrip(s: string): string {
+  const f = flags();
+  let a = 0;
+  let b = s.length;
+  while (a < b && (f[s.charCodeAt(a)] & SPACE) !== 0) a++;
+  while (b > a && (f[s.charCodeAt(b - 1)] & SPACE) !== 0) b--;
+  return s.slice(a, b);
+}

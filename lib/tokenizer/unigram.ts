@@ -77,6 +77,8 @@ export class UnigramModel {
     const score = this.bestScore;
     const from = this.bestStart;
     const ids = this.bestId;
+    const kinds = this.kinds;
+    const scores = this.scores;
     const here = score[start];
     let covered = false;
     let node = 0;
@@ -87,13 +89,13 @@ export class UnigramModel {
       k++;
       const id = value[node];
       if (id < 0) continue;
-      const kind = this.kinds[id];
+      const kind = kinds[id];
       if (kind === LatticeKind.Unused) continue;
       // C++: `score` is `cond ? (length * max_score_ - 0.1) : GetScore(id)`, whose type
       // is double for both branches, so the sum is a double compared against the stored
       // float; only the stored best score is rounded to float32.
       const cand = kind === LatticeKind.Normal
-        ? this.scores[id] + here
+        ? scores[id] + here
         : Math.fround((k - start) * this.maxScore) - 0.1 + here;
       if (from[k] === -1 || cand > score[k]) {
         score[k] = cand;
