@@ -11,5 +11,7 @@ export const {
   groupOfLayer,
   parseSafetensors,
   cpuInfo,
+  pipeline,
+  PIPELINE_TASKS,
 } = cjs;
 export default cjs;

@@ -1,6 +1,7 @@
 // albert-native: public entry point.
 export * from './tokenizer/index';
 export * from './model/index';
+export * from './pipelines/index';
 export { AlbertError } from './errors';
 export { cpuInfo } from './cpu';
 export type { CpuInfo } from './cpu';

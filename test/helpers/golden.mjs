@@ -1,7 +1,8 @@
 // Reads a fixture folder's golden.json + golden.safetensors and compares outputs with the
 // tolerance rule the fixtures' README gives: |got - want| <= abs + rel * |want|.
-// Deliberately independent of lib/ (its own minimal safetensors reader).
+// Deliberately independent of lib/ (reads safetensors with the test helpers' own reader).
 import { existsSync, readFileSync } from 'node:fs';
+import { readSafetensors } from './checkpoint.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,17 +17,10 @@ export function modelDir(name) {
 }
 
 function readTensors(path) {
-  const bytes = readFileSync(path);
-  const headerLength = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
-  const base = 8 + headerLength;
   const tensors = new Map();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const [begin, end] = entry.data_offsets;
-    const slice = bytes.buffer.slice(bytes.byteOffset + base + begin, bytes.byteOffset + base + end);
-    const data = entry.dtype === 'I64' ? new BigInt64Array(slice) : new Float32Array(slice);
-    tensors.set(name, { data, dims: entry.shape });
+  for (const [name, t] of readSafetensors(path)) {
+    const slice = t.bytes.buffer.slice(t.bytes.byteOffset, t.bytes.byteOffset + t.bytes.length);
+    tensors.set(name, { data: t.dtype === 'I64' ? new BigInt64Array(slice) : new Float32Array(slice), dims: t.shape });
   }
   return tensors;
 }

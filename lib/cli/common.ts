@@ -1,0 +1,30 @@
+// Options every model-loading command shares, and where the model folder comes from.
+import type { FromPretrainedOptions } from '../model/albert-model';
+import { UsageError, type OptionSpec } from './args';
+
+type Flags = Record<string, string | number | boolean>;
+
+export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', kind: 'boolean', description: 'show this help' };
+
+export const MODEL_OPTIONS: readonly OptionSpec[] = [
+  { name: 'model', kind: 'string', value: 'DIR', description: 'model folder (or give it as the first argument)' },
+  { name: 'threads', kind: 'integer', value: 'N', description: 'threads (default: every core)' },
+  { name: 'isa', kind: 'string', value: 'ISA', choices: ['scalar', 'avx2', 'avx512'], description: 'scalar, avx2 or avx512 (default: the best this CPU has)' },
+  { name: 'precision', kind: 'string', value: 'P', choices: ['fp32', 'bf16'], description: 'fp32 (default) or bf16' },
+];
+
+/** --model DIR, else the first positional (removed from `positionals`). */
+export function takeModelDir(flags: Flags, positionals: string[]): string {
+  if (typeof flags.model === 'string') return flags.model;
+  const dir = positionals.shift();
+  if (dir === undefined) throw new UsageError('missing the model folder (--model DIR or the first argument)');
+  return dir;
+}
+
+export function modelOptions(flags: Flags): FromPretrainedOptions {
+  const options: FromPretrainedOptions = {};
+  if (typeof flags.threads === 'number') options.threads = flags.threads;
+  if (typeof flags.isa === 'string') options.isa = flags.isa as FromPretrainedOptions['isa'];
+  if (typeof flags.precision === 'string') options.precision = flags.precision as FromPretrainedOptions['precision'];
+  return options;
+}

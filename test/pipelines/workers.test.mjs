@@ -1,0 +1,46 @@
+// The addon is context-aware: three worker_threads and the main thread each load the model
+// and run at the same time, with identical results.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Worker } from 'node:worker_threads';
+import { AlbertModel, pipeline } from 'albert-native';
+import { modelDir } from './helpers.mjs';
+
+const DIR = modelDir('tiny-pretraining');
+const TEXT = 'the old woman made me some [MASK].';
+
+function inputs() {
+  const data = new Int32Array(2 * 24);
+  for (let i = 0; i < data.length; ++i) data[i] = 5 + ((i * 7919) % 990);
+  return { data, dims: [2, 24] };
+}
+
+function runWorker() {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./forward-worker.mjs', import.meta.url), { workerData: { dir: DIR, inputIds: inputs(), text: TEXT } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
+  });
+}
+
+test('3 workers and the main thread at once give identical outputs', async () => {
+  const main = (async () => {
+    const model = await AlbertModel.fromPretrained(DIR, { threads: 2 });
+    const out = await model.forward({ inputIds: inputs() });
+    model.dispose();
+    const fill = await pipeline('fill-mask', DIR, { threads: 2 });
+    const filled = await fill(TEXT, { topK: 3 });
+    fill.dispose();
+    return { predictionLogits: out.predictionLogits.data, sopLogits: out.sopLogits.data, filled };
+  })();
+  const results = await Promise.all([main, runWorker(), runWorker(), runWorker()]);
+  const [ref, ...others] = results;
+  for (const r of others) {
+    assert.equal(Array.from(r.predictionLogits), Array.from(ref.predictionLogits));
+    assert.equal(Array.from(r.sopLogits), Array.from(ref.sopLogits));
+    assert.equal(r.filled, ref.filled);
+  }
+});
+
+test.run();
