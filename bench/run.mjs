@@ -8,6 +8,7 @@
 // --record replaces the "## Model vs onnxruntime-node" section of bench/RESULTS.md.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,9 +19,9 @@ import { createAlbertEngine, createOrtEngine, loadAlbertNative, ortVersion } fro
 import { measureMemory } from './model/memory.mjs';
 import {
   accuracyProblems,
+  bf16Summary,
   environment,
   markdownSection,
-  markdownTable,
   tableRows,
   targetRows,
   writeSection,
@@ -35,6 +36,9 @@ const BF16 = 'albert-native bf16';
 
 const started = performance.now();
 const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
+
+/** A bad command line: reported as one line, without a stack. */
+class UsageError extends Error {}
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -52,9 +56,15 @@ function parseOptions() {
     process.exit(0);
   }
   const threads = Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, got ${values.threads}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a positive integer, got ${values.threads}`);
   const only = values.cases?.split(',').map((s) => s.trim()).filter(Boolean);
-  return { quick: values.quick, cases: selectCases({ quick: values.quick, only }), threads, memory: !values['skip-memory'], record: values.record };
+  let cases;
+  try {
+    cases = selectCases({ quick: values.quick, only });
+  } catch (err) {
+    throw new UsageError(err.message);
+  }
+  return { quick: values.quick, cases, threads, memory: !values['skip-memory'], record: values.record };
 }
 
 function checkModelDir() {
@@ -110,16 +120,8 @@ async function runCase(testCase, engines) {
   return { testCase, inputs, timings, accuracy, bf16VsFp32, failures };
 }
 
-function bf16Summary(results) {
-  const result = results.find((r) => r.bf16VsFp32);
-  if (!result) return undefined;
-  const vsOrt = result.accuracy.get(BF16);
-  const vsFp32 = result.bf16VsFp32;
-  const fmt = (a) => `last_hidden_state max|Δ| ${a.hiddenMaxAbs.toExponential(2)}, min cosine per token ${a.hiddenMinCosine.toFixed(6)}, pooler_output max|Δ| ${a.poolerMaxAbs.toExponential(2)}`;
-  return `bf16 accuracy on ${result.testCase.name} (${result.testCase.title}): vs ORT fp32: ${fmt(vsOrt)}; vs albert-native fp32: ${fmt(vsFp32)}.`;
-}
-
 async function main() {
+  const loadAtStart = os.loadavg();
   const options = parseOptions();
   checkModelDir();
   log(`model ${MODEL_DIR}, threads ${options.threads}, cases ${options.cases.map((c) => c.name).join(', ')}${options.quick ? ' (quick)' : ''}`);
@@ -137,13 +139,12 @@ async function main() {
     memory = measureMemory({ engines: memEngines, modelDir: MODEL_DIR, threads: options.threads, ...memoryShape, log });
   }
 
-  const env = environment({ ortVersion: ortVersion(), isa, threads: options.threads, argv: process.argv.slice(2) });
+  const env = environment({ ortVersion: ortVersion(), isa, threads: options.threads, argv: process.argv.slice(2), loadAtStart });
   const rows = tableRows(results, REFERENCE);
   const targets = targetRows(results, REFERENCE, options.quick);
   const problems = accuracyProblems(results);
-  let section = markdownSection({ env, rows, targets, problems, memory, memoryShape: `${memoryShape.batch} x ${memoryShape.seq}`, quick: options.quick });
-  const bf16Line = bf16Summary(results);
-  if (bf16Line) section = section.replace('\n### Targets', `\n${bf16Line}\n\n### Targets`);
+  const bf16 = bf16Summary(results, BF16);
+  const section = markdownSection({ env, rows, bf16, targets, problems, memory, memoryShape: `${memoryShape.batch} x ${memoryShape.seq}`, quick: options.quick });
 
   console.log(`\n${section}`);
   if (problems.length) console.error(`engine accuracy problems (fp32 vs ORT > 1e-3):\n  ${problems.join('\n  ')}`);
@@ -155,6 +156,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`bench failed: ${err.stack ?? err}`);
+  const usage = err instanceof UsageError || err.code?.startsWith?.('ERR_PARSE_ARGS');
+  console.error(usage ? `bench: ${err.message}` : `bench failed: ${err.stack ?? err}`);
   process.exit(1);
 });

@@ -9,7 +9,7 @@ export const SECTION_TITLE = '## Model vs onnxruntime-node';
 export const ACCURACY_LIMIT = 1e-3;
 
 /** The machine and software a run happened on. */
-export function environment({ ortVersion, isa, threads, argv }) {
+export function environment({ ortVersion, isa, threads, argv, loadAtStart }) {
   const lscpu = readLscpu();
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -19,8 +19,13 @@ export function environment({ ortVersion, isa, threads, argv }) {
     ort: ortVersion,
     isa,
     threads,
+    load: `${formatLoad(loadAtStart)} at start, ${formatLoad(os.loadavg())} at end`,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
+}
+
+function formatLoad([one, five]) {
+  return `${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min)`;
 }
 
 function readLscpu() {
@@ -50,8 +55,9 @@ export function tableRows(results, referenceLabel) {
         n: t.samples.length,
         'tokens/s': Math.round((inputs.tokens * 1000) / t.median).toString(),
         ratio: label === referenceLabel ? '1.00' : (reference.median / t.median).toFixed(2),
-        'max|Δ| hidden': acc ? acc.hiddenMaxAbs.toExponential(2) : 'ref',
-        'max|Δ| pooler': acc ? acc.poolerMaxAbs.toExponential(2) : 'ref',
+        'ratio of mins': label === referenceLabel ? '1.00' : (reference.min / t.min).toFixed(2),
+        'max abs diff hidden': acc ? acc.hiddenMaxAbs.toExponential(2) : 'ref',
+        'max abs diff pooler': acc ? acc.poolerMaxAbs.toExponential(2) : 'ref',
         'min cos': acc ? acc.hiddenMinCosine.toFixed(6) : 'ref',
       });
     }
@@ -62,7 +68,7 @@ export function tableRows(results, referenceLabel) {
 
 function failedRow(caseName, engine, message) {
   const row = { case: caseName, engine, 'median ms': `failed: ${message}` };
-  for (const col of ['min ms', 'n', 'tokens/s', 'ratio', 'max|Δ| hidden', 'max|Δ| pooler', 'min cos']) row[col] = '-';
+  for (const col of ['min ms', 'n', 'tokens/s', 'ratio', 'ratio of mins', 'max abs diff hidden', 'max abs diff pooler', 'min cos']) row[col] = '-';
   return row;
 }
 
@@ -99,6 +105,15 @@ export function accuracyProblems(results) {
   return problems;
 }
 
+/** One sentence on bf16 accuracy (vs ORT fp32 and vs albert-native fp32), if bf16 ran. */
+export function bf16Summary(results, bf16Label) {
+  const result = results.find((r) => r.bf16VsFp32);
+  if (!result) return undefined;
+  const fmt = (a) =>
+    `last_hidden_state max|Δ| ${a.hiddenMaxAbs.toExponential(2)}, min cosine per token ${a.hiddenMinCosine.toFixed(6)}, pooler_output max|Δ| ${a.poolerMaxAbs.toExponential(2)}`;
+  return `bf16 accuracy on ${result.testCase.name} (${result.testCase.title}): vs ORT fp32: ${fmt(result.accuracy.get(bf16Label))}; vs albert-native fp32: ${fmt(result.bf16VsFp32)}.`;
+}
+
 export function memoryRows(memory) {
   const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
   return memory.rows.map((r) => r.error ? {
@@ -118,12 +133,12 @@ export function memoryRows(memory) {
 export function markdownTable(rows) {
   if (!rows.length) return '_none_';
   const cols = Object.keys(rows[0]);
-  const line = (cells) => `| ${cells.join(' | ')} |`;
+  const line = (cells) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
   return [line(cols), line(cols.map(() => '---')), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
 }
 
 /** The whole RESULTS.md section, from its `##` title to its end. */
-export function markdownSection({ env, rows, targets, problems, memory, memoryShape, quick }) {
+export function markdownSection({ env, rows, bf16, targets, problems, memory, memoryShape, quick }) {
   const parts = [
     SECTION_TITLE,
     '',
@@ -133,12 +148,14 @@ export function markdownSection({ env, rows, targets, problems, memory, memorySh
     `- Date: ${env.date}`,
     `- CPU: ${env.cpu}, ${env.cores}`,
     `- Node ${env.node}, onnxruntime-node ${env.ort}, albert-native ISA ${env.isa}`,
+    `- Load average: ${env.load}`,
     '',
     'These machines are shared and noisy: absolute times move between runs; the ratios from one run (both engines measured interleaved, under the same load) are what matter.',
-    'ratio = ORT median / engine median (> 1: faster than ORT). tokens/s counts real (non-padded) tokens. max|Δ| and min cos (cosine similarity per token) compare each engine with ORT fp32, over non-padded tokens only.',
+    'ratio = ORT median / engine median (> 1: faster than ORT); ratio of mins = the same on the fastest samples, less sensitive to other load on the machine. tokens/s counts real (non-padded) tokens. max abs diff and min cos (cosine similarity per token) compare each engine with ORT fp32, over non-padded tokens only.',
     '',
     markdownTable(rows),
     '',
+    ...(bf16 ? [bf16, ''] : []),
     '### Targets (issue #4)',
     '',
     markdownTable(targets),
