@@ -236,7 +236,7 @@ void AlbertModel::embed(const ForwardRequest& request, TokenLayout& layout, Buff
       }
     }
   }
-  layer_norm(embedded.data(), tokens, E, E, embedding_ln_gamma_.data(), embedding_ln_beta_.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, embedded.data(), tokens, E, E, embedding_ln_gamma_.data(), embedding_ln_beta_.data(), c.layer_norm_eps);
   buffers.hidden.resize(static_cast<size_t>(tokens) * c.hidden_size);
   apply_linear(*embedding_projection_, tokens, embedded.data(), E, buffers.hidden.data(), c.hidden_size);
 }
@@ -261,11 +261,11 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   attention(layout, args, pool_.get());
 
   apply_linear(layer.attention_output, T, buf.context.data(), H, buf.attention.data(), H, Activation::kIdentity, buf.hidden.data());
-  layer_norm(buf.attention.data(), T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, buf.attention.data(), T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
   apply_linear(layer.ffn, T, buf.attention.data(), H, buf.intermediate.data(), c.intermediate_size, c.hidden_act);
   apply_linear(layer.ffn_output, T, buf.intermediate.data(), c.intermediate_size, buf.hidden.data(), H,
                Activation::kIdentity, buf.attention.data());
-  layer_norm(buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
 void AlbertModel::run_heads(const TokenLayout& layout, Buffers& buf, ForwardResult& result) const {
@@ -293,7 +293,7 @@ void AlbertModel::run_heads(const TokenLayout& layout, Buffers& buf, ForwardResu
     const int E = c.embedding_size;
     std::vector<float> transformed(static_cast<size_t>(T) * E);
     apply_linear(*mlm_dense_, T, buf.hidden.data(), H, transformed.data(), E, c.hidden_act);
-    layer_norm(transformed.data(), T, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
+    layer_norm(options_.isa, transformed.data(), T, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
     std::vector<float> logits(static_cast<size_t>(T) * c.vocab_size);
     apply_linear(*mlm_decoder_, T, transformed.data(), E, logits.data(), c.vocab_size);
     const char* name = c.head == Head::kPretraining ? "prediction_logits" : "logits";

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/gemm/gemm.h"
+#include "kernels/softmax/softmax.h"
 
 namespace albert {
 namespace {
@@ -59,21 +60,6 @@ void add_relative_scores(const TokenLayout& layout, const AttentionArgs& args, c
   }
 }
 
-void softmax_rows(float* scores, int rows, int cols, float scale) {
-  for (int r = 0; r < rows; ++r) {
-    float* row = scores + static_cast<long>(r) * cols;
-    float max = -INFINITY;
-    for (int j = 0; j < cols; ++j) max = std::max(max, row[j] * scale);
-    float sum = 0.0f;
-    for (int j = 0; j < cols; ++j) {
-      row[j] = std::exp(row[j] * scale - max);
-      sum += row[j];
-    }
-    const float inv = 1.0f / sum;
-    for (int j = 0; j < cols; ++j) row[j] *= inv;
-  }
-}
-
 void store_probabilities(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
                          int keys, int key_begin, const float* probs) {
   const long S = layout.seq_len;
@@ -102,7 +88,7 @@ void run_task(const TokenLayout& layout, const AttentionArgs& args, const Task& 
   if (args.position_embedding != PositionEmbedding::kAbsolute) {
     add_relative_scores(layout, args, task, keys, key_begin, scores.data());
   }
-  softmax_rows(scores.data(), rows, keys, 1.0f / std::sqrt(static_cast<float>(d)));
+  softmax_rows(args.isa, scores.data(), rows, keys, 1.0f / std::sqrt(static_cast<float>(d)));
   if (args.probabilities) store_probabilities(layout, args, task, keys, key_begin, scores.data());
   float* out = args.context + static_cast<long>(task.row_begin) * H + task.head * d;
   gemm::gemm(args.isa, rows, d, keys, scores.data(), keys, v, ld, /*b_transposed=*/false, out, H, {}, nullptr);

@@ -1,0 +1,13 @@
+// layer_norm for AVX2 (this file is compiled with AVX2 flags; see CMakeLists.txt).
+#if defined(ALBERT_X86)
+#include "kernels/layer_norm/layer_norm.h"
+#include "kernels/layer_norm/layer_norm_impl.h"
+
+namespace albert {
+
+void layer_norm_avx2(float* x, int rows, int width, int ld, const float* gamma, const float* beta, float eps) {
+  layer_norm_body(x, rows, width, ld, gamma, beta, eps);
+}
+
+}  // namespace albert
+#endif
