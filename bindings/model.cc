@@ -97,6 +97,7 @@ class ForwardWorker : public PromiseWorker {
     input_ids_ = CopyInt32(request.Get("inputIds"));
     attention_mask_ = CopyInt32(request.Get("attentionMask"));
     token_type_ids_ = CopyInt32(request.Get("tokenTypeIds"));
+    logits_at_ = CopyInt32(request.Get("logitsAt"));
     request_.batch = GetInt(request, "batch");
     request_.seq_len = GetInt(request, "seqLen");
     request_.output_hidden_states = request.Get("outputHiddenStates").ToBoolean();
@@ -112,6 +113,8 @@ class ForwardWorker : public PromiseWorker {
     request_.input_ids = input_ids_.data();
     request_.attention_mask = attention_mask_.empty() ? nullptr : attention_mask_.data();
     request_.token_type_ids = token_type_ids_.empty() ? nullptr : token_type_ids_.data();
+    if (!logits_at_.empty() && logits_at_.size() != n) throw std::invalid_argument("logitsAt length mismatch");
+    request_.logits_at = logits_at_.empty() ? nullptr : logits_at_.data();
     result_ = model_->forward(request_);
   }
   Napi::Value Result(Napi::Env env) override {
@@ -126,7 +129,7 @@ class ForwardWorker : public PromiseWorker {
 
  private:
   std::shared_ptr<AlbertModel> model_;
-  std::vector<int32_t> input_ids_, attention_mask_, token_type_ids_;
+  std::vector<int32_t> input_ids_, attention_mask_, token_type_ids_, logits_at_;
   albert::ForwardRequest request_;
   albert::ForwardResult result_;
 };

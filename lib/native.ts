@@ -22,6 +22,7 @@ export interface NativeModelHandle {
     seqLen: number;
     outputHiddenStates: boolean;
     outputAttentions: boolean;
+    logitsAt?: Int32Array;
   }): Promise<NativeForwardResult>;
   dispose(): void;
   readonly isa: string | null;

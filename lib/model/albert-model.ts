@@ -42,6 +42,12 @@ export interface ForwardOptions {
   outputAttentions?: boolean;
   /** Cancels the call: a queued request is dropped, a running one's result discarded. */
   signal?: AbortSignal;
+  /**
+   * Masked-LM heads only: a [batch, seq] 0/1 tensor choosing the positions that get vocabulary
+   * logits. `logits` / `predictionLogits` then come back compact as [count, vocab], in (batch,
+   * position) order: far less work and memory when only the [MASK] positions matter.
+   */
+  logitsAt?: IntTensorInput;
 }
 
 /** HF's output fields, camelCased. Which are present depends on the head. */
@@ -188,6 +194,7 @@ export class AlbertModel {
         seqLen: request.seqLen,
         outputHiddenStates: options.outputHiddenStates === true,
         outputAttentions: options.outputAttentions === true,
+        logitsAt: this.#logitsAt(options.logitsAt, request.outerDims),
       }, options.signal);
     } catch (error) {
       throw fromNativeError(error, 'forward');
@@ -210,6 +217,19 @@ export class AlbertModel {
     this.#handle.dispose();
     this.#handle = null;
     this.#batcher.rejectQueued(new AlbertError('ERR_DISPOSED', 'the model was disposed before this forward() ran'));
+  }
+
+  #logitsAt(input: IntTensorInput | undefined, dims: number[]): Int32Array | undefined {
+    if (input === undefined) return undefined;
+    if (this.head !== 'masked-lm' && this.head !== 'pretraining') {
+      throw new AlbertError('ERR_INPUT', `logitsAt needs a masked-lm or pretraining head; this model's head is '${this.head}'`);
+    }
+    const t = toIntTensor('logitsAt', input);
+    if (t.dims.join() !== dims.join()) {
+      throw new AlbertError('ERR_INPUT', `logitsAt dims [${t.dims.join(', ')}] disagree with inputIds dims [${dims.join(', ')}]`);
+    }
+    checkRange('logitsAt', t, 2, 'selector (0 or 1)');
+    return t.data;
   }
 
   #prepare(inputs: ForwardInputs) {

@@ -38,6 +38,8 @@ export interface PreparedRequest {
   seqLen: number;
   outputHiddenStates: boolean;
   outputAttentions: boolean;
+  /** [batch, seq] 0/1: masked-LM logits only there, compact [count, vocab]. */
+  logitsAt?: Int32Array;
 }
 
 interface Pending {
@@ -51,16 +53,30 @@ interface Pending {
 }
 
 const TOKENWISE = new Set(['last_hidden_state', 'prediction_logits', 'start_logits', 'end_logits']);
+const MASKED_LM = new Set(['prediction_logits', 'logits']);
 
-function isTokenwise(name: string, t: NativeTensor): boolean {
-  return TOKENWISE.has(name) || (name === 'logits' && t.dims.length === 3);
+// How an output's rows belong to requests: per token ([rows, seq, ...]), per selected
+// position (compact masked-LM logits [count, vocab]), or per row ([rows, ...]).
+type Layout = 'token' | 'selected' | 'row';
+
+function outputLayout(name: string, t: NativeTensor, selected: boolean): Layout {
+  if (selected && MASKED_LM.has(name) && t.dims.length === 2) return 'selected';
+  return TOKENWISE.has(name) || (name === 'logits' && t.dims.length === 3) ? 'token' : 'row';
+}
+
+function countOnes(data: Int32Array | undefined): number {
+  let n = 0;
+  if (data) for (const v of data) n += v;
+  return n;
 }
 
 function countTokens(r: PreparedRequest): number {
-  if (!r.attentionMask) return r.batch * r.seqLen;
-  let n = 0;
-  for (const v of r.attentionMask) n += v;
-  return n;
+  return r.attentionMask ? countOnes(r.attentionMask) : r.batch * r.seqLen;
+}
+
+// Requests that can share a batch: no per-layer outputs, and the same kind of MLM output.
+function compatible(a: PreparedRequest, b: PreparedRequest): boolean {
+  return !b.outputHiddenStates && !b.outputAttentions && (a.logitsAt === undefined) === (b.logitsAt === undefined);
 }
 
 function abortError(): AlbertError {
@@ -162,7 +178,7 @@ export class Batcher {
     if (!solo) {
       let rows = first.request.batch;
       const candidates = this.#queue
-        .filter((p) => !p.request.outputHiddenStates && !p.request.outputAttentions)
+        .filter((p) => compatible(first.request, p.request))
         .sort((a, b) => Math.abs(a.request.seqLen - first.request.seqLen) - Math.abs(b.request.seqLen - first.request.seqLen));
       for (const p of candidates) {
         if (rows + p.request.batch > this.#maxBatchSize) continue;
@@ -220,6 +236,8 @@ export function mergeRequests(requests: PreparedRequest[]): PreparedRequest {
   const inputIds = new Int32Array(rows * seqLen);
   const attentionMask = new Int32Array(rows * seqLen);
   const tokenTypeIds = new Int32Array(rows * seqLen);
+  const selected = requests[0].logitsAt !== undefined;
+  const logitsAt = selected ? new Int32Array(rows * seqLen) : undefined;
   let row = 0;
   for (const r of requests) {
     for (let b = 0; b < r.batch; ++b, ++row) {
@@ -229,31 +247,34 @@ export function mergeRequests(requests: PreparedRequest[]): PreparedRequest {
       if (r.attentionMask) attentionMask.set(r.attentionMask.subarray(src, src + r.seqLen), dst);
       else attentionMask.fill(1, dst, dst + r.seqLen);
       if (r.tokenTypeIds) tokenTypeIds.set(r.tokenTypeIds.subarray(src, src + r.seqLen), dst);
+      if (logitsAt && r.logitsAt) logitsAt.set(r.logitsAt.subarray(src, src + r.seqLen), dst);
     }
   }
-  return { inputIds, attentionMask, tokenTypeIds, batch: rows, seqLen, outputHiddenStates: false, outputAttentions: false };
+  return { inputIds, attentionMask, tokenTypeIds, logitsAt, batch: rows, seqLen, outputHiddenStates: false, outputAttentions: false };
 }
 
 /** Cuts a merged result back into per-request results with each request's own dims. */
 export function splitResult(result: NativeForwardResult, requests: PreparedRequest[], seqLen: number): NativeForwardResult[] {
   const parts: NativeForwardResult[] = requests.map(() => ({ outputs: {} }));
+  const selected = requests[0].logitsAt !== undefined;
   for (const [name, tensor] of Object.entries(result.outputs)) {
-    const tokenwise = isTokenwise(name, tensor);
-    const inner = tensor.dims.slice(tokenwise ? 2 : 1).reduce((a, b) => a * b, 1);
+    const layout = outputLayout(name, tensor, selected);
+    const inner = tensor.dims.slice(layout === 'token' ? 2 : 1).reduce((a, b) => a * b, 1);
     let row = 0;
     requests.forEach((r, i) => {
-      if (tokenwise) {
+      if (layout === 'token') {
         const data = new Float32Array(r.batch * r.seqLen * inner);
         for (let b = 0; b < r.batch; ++b) {
           const src = (row + b) * seqLen * inner;
           data.set(tensor.data.subarray(src, src + r.seqLen * inner), b * r.seqLen * inner);
         }
         parts[i].outputs[name] = { data, dims: [r.batch, r.seqLen, ...tensor.dims.slice(2)] };
+        row += r.batch;
       } else {
-        const data = tensor.data.slice(row * inner, (row + r.batch) * inner);
-        parts[i].outputs[name] = { data, dims: [r.batch, ...tensor.dims.slice(1)] };
+        const count = layout === 'selected' ? countOnes(r.logitsAt) : r.batch;
+        parts[i].outputs[name] = { data: tensor.data.slice(row * inner, (row + count) * inner), dims: [count, ...tensor.dims.slice(1)] };
+        row += count;
       }
-      row += r.batch;
     });
   }
   return parts;

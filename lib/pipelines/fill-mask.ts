@@ -76,12 +76,16 @@ export function fillMaskPipeline(loaded: Loaded): FillMaskPipeline {
       }
       return positions;
     });
-    const logits = logitsOf(await model.forward(batch));
-    const vocab = logits.dims[2];
+    // Vocabulary logits only at the masks: compact [count, vocab] rows in (text, position) order.
+    const logitsAt = new Int32Array(batch.inputIds.data.length);
+    masks.forEach((positions, b) => positions.forEach((p) => { logitsAt[b * seq + p] = 1; }));
+    const logits = logitsOf(await model.forward(batch, { logitsAt: { data: logitsAt, dims: batch.inputIds.dims } }));
+    const vocab = logits.dims[1];
+    let row = 0;
     return batch.encodings.map((enc, b) => {
       const real = enc.inputIds.slice(0, enc.attentionMask.lastIndexOf(1) + 1);
       const perMask = masks[b].map((p) => {
-        const probs = softmax(logits.data, (b * seq + p) * vocab, vocab);
+        const probs = softmax(logits.data, (row++) * vocab, vocab);
         return topIndices(probs, topK, candidates).map((id): FillMaskResult => {
           const filled = real.slice();
           filled[p] = id;

@@ -27,10 +27,23 @@ export function argmax(values: ArrayLike<number>): number {
 
 /**
  * Indices of the `k` largest values, largest first; ties keep the lower index first, so
- * results are deterministic.
+ * results are deterministic. One pass with a small sorted buffer (k is small, the vocabulary
+ * is not): sorting 30,000 logits per mask would stall the event loop.
  */
 export function topIndices(values: ArrayLike<number>, k: number, candidates?: readonly number[]): number[] {
-  const pool = candidates ? [...candidates] : Array.from({ length: values.length }, (_, i) => i);
-  pool.sort((a, b) => values[b] - values[a] || a - b);
-  return pool.slice(0, Math.max(0, k));
+  const count = candidates ? candidates.length : values.length;
+  const top: number[] = [];
+  if (k <= 0) return top;
+  const before = (a: number, b: number) => values[a] > values[b] || (values[a] === values[b] && a < b);
+  for (let i = 0; i < count; ++i) {
+    const index = candidates ? candidates[i] : i;
+    if (top.length === k && !before(index, top[k - 1])) continue;
+    let at = top.length === k ? k - 1 : top.length;
+    while (at > 0 && before(index, top[at - 1])) {
+      top[at] = top[at - 1];
+      at -= 1;
+    }
+    top[at] = index;
+  }
+  return top;
 }

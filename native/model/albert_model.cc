@@ -268,7 +268,43 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   layer_norm(options_.isa, buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
-void AlbertModel::run_heads(const TokenLayout& layout, Buffers& buf, ForwardResult& result) const {
+// decoder(LN(act(dense(h)))), with LN eps = layer_norm_eps; over every computed token, or only
+// the rows request.logits_at selects (then returned compact as [count, vocab]).
+Tensor AlbertModel::masked_lm_logits(const ForwardRequest& request, const TokenLayout& layout, const Buffers& buf) const {
+  const ModelConfig& c = config_;
+  const int E = c.embedding_size, H = c.hidden_size, V = c.vocab_size;
+  std::vector<int> rows;  // packed rows to decode
+  if (request.logits_at) {
+    for (int b = 0; b < layout.batch; ++b) {
+      const int32_t* select = request.logits_at + static_cast<long>(b) * layout.seq_len;
+      int r = layout.seq_begin[b];
+      for (int s = 0; s < layout.seq_len; ++s) {
+        while (r < layout.seq_begin[b + 1] && layout.position[r] < s) ++r;
+        if (!select[s]) continue;
+        if (r == layout.seq_begin[b + 1] || layout.position[r] != s) {
+          throw std::invalid_argument("logitsAt selects padded position " + std::to_string(s) + " of row " + std::to_string(b));
+        }
+        rows.push_back(r);
+      }
+    }
+  } else {
+    for (int r = 0; r < layout.tokens(); ++r) rows.push_back(r);
+  }
+  const int n = static_cast<int>(rows.size());
+  std::vector<float> hidden(static_cast<size_t>(n) * H);
+  for (int i = 0; i < n; ++i) {
+    std::memcpy(&hidden[static_cast<size_t>(i) * H], &buf.hidden[static_cast<size_t>(rows[i]) * H], H * sizeof(float));
+  }
+  std::vector<float> transformed(static_cast<size_t>(n) * E);
+  apply_linear(*mlm_dense_, n, hidden.data(), H, transformed.data(), E, c.hidden_act);
+  layer_norm(options_.isa, transformed.data(), n, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
+  std::vector<float> logits(static_cast<size_t>(n) * V);
+  apply_linear(*mlm_decoder_, n, transformed.data(), E, logits.data(), V);
+  if (request.logits_at) return Tensor{{n, V}, std::move(logits)};
+  return scatter(layout, logits.data(), V);
+}
+
+void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& layout, Buffers& buf, ForwardResult& result) const {
   const ModelConfig& c = config_;
   const int H = c.hidden_size;
   const int T = layout.tokens();
@@ -289,15 +325,8 @@ void AlbertModel::run_heads(const TokenLayout& layout, Buffers& buf, ForwardResu
   }
 
   if (c.has_mlm()) {
-    // decoder(LN(act(dense(h)))), with LN eps = layer_norm_eps.
-    const int E = c.embedding_size;
-    std::vector<float> transformed(static_cast<size_t>(T) * E);
-    apply_linear(*mlm_dense_, T, buf.hidden.data(), H, transformed.data(), E, c.hidden_act);
-    layer_norm(options_.isa, transformed.data(), T, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
-    std::vector<float> logits(static_cast<size_t>(T) * c.vocab_size);
-    apply_linear(*mlm_decoder_, T, transformed.data(), E, logits.data(), c.vocab_size);
     const char* name = c.head == Head::kPretraining ? "prediction_logits" : "logits";
-    result.outputs.emplace_back(name, scatter(layout, logits.data(), c.vocab_size));
+    result.outputs.emplace_back(name, masked_lm_logits(request, layout, buf));
   }
 
   if (!classifier_) return;
@@ -360,7 +389,7 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
     }
     if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));
   }
-  run_heads(layout, buf, result);
+  run_heads(request, layout, buf, result);
   return result;
 }
 

@@ -29,6 +29,10 @@ struct ForwardRequest {
   const int32_t* token_type_ids = nullptr;  // [batch, seq_len] or null (all zeros)
   bool output_hidden_states = false;
   bool output_attentions = false;
+  // Optional [batch, seq_len] 0/1: masked-LM logits only where 1, returned as [count, vocab]
+  // in (batch, position) order. Saves the decoder GEMM and a [batch, seq, vocab] tensor when
+  // only a few positions matter (fill-mask).
+  const int32_t* logits_at = nullptr;
 };
 
 struct Tensor {
@@ -69,7 +73,10 @@ class AlbertModel {
   void embed(const ForwardRequest& request, struct TokenLayout& layout, Buffers& buffers) const;
   void run_layer(const Layer& layer, const struct TokenLayout& layout, Buffers& buffers,
                  float* probabilities) const;
-  void run_heads(const struct TokenLayout& layout, Buffers& buffers, ForwardResult& result) const;
+  void run_heads(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers,
+                 ForwardResult& result) const;
+  Tensor masked_lm_logits(const ForwardRequest& request, const struct TokenLayout& layout,
+                          const Buffers& buffers) const;
   void apply_linear(const Linear& linear, int rows, const float* x, int ldx, float* y, int ldy,
                     Activation activation = Activation::kIdentity, const float* residual = nullptr) const;
 
