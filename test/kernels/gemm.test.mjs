@@ -8,11 +8,13 @@ import { ACTIVATIONS, addonPath, compareGemm, fp32Isas, makeCase, t } from './ge
 
 const FP32_REL = 1e-5;
 
-// [m, n, k]: unit, primes, K = 1, N not a multiple of any tile width, K past one K block,
-// ALBERT's latency shapes, and M = 0.
+// [m, n, k]: unit, primes, K = 1, N not a multiple of any tile width, K past one K block (the
+// largest K block is 768: 769 and 1601 split K and accumulate into C), ALBERT's latency
+// shapes, attention's shapes, and M = 0.
 const SHAPES = [
   [1, 1, 1], [7, 13, 29], [2, 3, 1], [5, 17, 1], [3, 50, 40], [16, 33, 17], [31, 47, 300],
-  [15, 31, 257], [14, 32, 256], [1, 3072, 768], [129, 2304, 768], [0, 5, 5], [64, 512, 64], [64, 64, 512],
+  [15, 31, 257], [14, 32, 256], [9, 40, 769], [17, 35, 1601], [1, 3072, 768], [129, 2304, 768],
+  [0, 5, 5], [64, 512, 64], [64, 64, 512],
 ];
 
 function check(opts, extra = {}) {
@@ -52,7 +54,8 @@ for (const isa of fp32Isas) {
   });
 
   test(`${isa}: 1 and 2 threads give identical results`, () => {
-    const shapes = isa === 'scalar' ? [[40, 70, 90], [128, 96, 64]] : [[128, 768, 768], [300, 200, 333], [7, 1000, 64]];
+    // Each above the 3M multiply-adds below which gemm stays on one thread.
+    const shapes = isa === 'scalar' ? [[64, 200, 300], [130, 96, 256]] : [[128, 768, 768], [300, 200, 333], [7, 3000, 200]];
     for (const [m, n, k] of shapes) {
       for (const packed of [true, false]) {
         const opts = { ...makeCase({ m, n, k, bTransposed: true, bias: true, activation: 'gelu', seed: m }), isa, packed };

@@ -23,9 +23,11 @@ inline float vm_bits_to_float(uint32_t u) {
 
 inline float vm_abs(float x) { return x < 0.0f ? -x : x; }
 
-// exp(x) for x in about [-87, 88] (clamped outside): 2^n * e^r with |r| <= ln2 / 2, e^r by a
-// degree-7 Taylor polynomial (truncation < 1e-8 relative).
+// exp(x): 2^n * e^r with |r| <= ln2 / 2, e^r by a degree-7 Taylor polynomial (truncation
+// < 1e-8 relative). Overflows to +inf like expf; below -87 (where expf goes subnormal) it
+// returns the smallest normal, then 0 below -104.
 inline float vm_exp(float x) {
+  const float in = x;
   x = x < -87.0f ? -87.0f : x;
   x = x > 88.3f ? 88.3f : x;
   const float shifter = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
@@ -41,7 +43,9 @@ inline float vm_exp(float x) {
   p = p * r + 1.0f;
   p = p * r + 1.0f;
   const int32_t e = static_cast<int32_t>(n) + 127;
-  return p * vm_bits_to_float(static_cast<uint32_t>(e) << 23);
+  const float result = p * vm_bits_to_float(static_cast<uint32_t>(e) << 23);
+  const float inf = vm_bits_to_float(0x7f800000u);
+  return in > 88.7228f ? inf : (in < -104.0f ? 0.0f : result);
 }
 
 // tanh: odd Taylor polynomial below |x| = 0.4 (where 1 - 2 / (e^2x + 1) would cancel),

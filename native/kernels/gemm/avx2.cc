@@ -3,6 +3,7 @@
 #if defined(ALBERT_X86)
 #include <immintrin.h>
 
+#include "kernels/activation/vector_math.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
@@ -13,6 +14,7 @@ namespace {
 constexpr int kMr = 6;
 constexpr int kNv = 2;  // ymm per tile row
 constexpr int kNr = 8 * kNv;
+constexpr int kPrefetch = 8;  // K steps ahead
 
 // Lanes of vector v that fall inside the n valid columns, as the sign bits maskload wants.
 inline __m256i column_mask(int n, int v) {
@@ -20,21 +22,28 @@ inline __m256i column_mask(int n, int v) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8 * v), lane);
 }
 
+// C[M x n] = (accumulate ? C : 0) + A_panel * B_panel. As in the AVX-512 kernel, C is
+// prefetched up front and read only after the K loop, and A and B are prefetched a few steps
+// ahead of use (the B panel lives in L2 at kc = 768).
 template <int M>
 void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool accumulate) {
   const bool full = n == kNr;
   __m256i mask[kNv];
   for (int v = 0; v < kNv; ++v) mask[v] = column_mask(n, v);
+#pragma GCC unroll 8
+  for (int i = 0; i < M; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kNr - 1), _MM_HINT_T0);
+  }
   __m256 acc[M][kNv];
 #pragma GCC unroll 8
   for (int i = 0; i < M; ++i) {
 #pragma GCC unroll 4
-    for (int v = 0; v < kNv; ++v) {
-      float* cp = c + i * ldc + 8 * v;
-      acc[i][v] = !accumulate ? _mm256_setzero_ps() : full ? _mm256_loadu_ps(cp) : _mm256_maskload_ps(cp, mask[v]);
-    }
+    for (int v = 0; v < kNv; ++v) acc[i][v] = _mm256_setzero_ps();
   }
   for (int k = 0; k < kc; ++k) {
+    _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetch * kNr), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * kMr), _MM_HINT_T0);
     __m256 bv[kNv];
 #pragma GCC unroll 4
     for (int v = 0; v < kNv; ++v) bv[v] = _mm256_load_ps(b + 8 * v);
@@ -53,8 +62,10 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
     for (int v = 0; v < kNv; ++v) {
       float* cp = c + i * ldc + 8 * v;
       if (full) {
+        if (accumulate) acc[i][v] = _mm256_add_ps(acc[i][v], _mm256_loadu_ps(cp));
         _mm256_storeu_ps(cp, acc[i][v]);
       } else {
+        if (accumulate) acc[i][v] = _mm256_add_ps(acc[i][v], _mm256_maskload_ps(cp, mask[v]));
         _mm256_maskstore_ps(cp, mask[v], acc[i][v]);
       }
     }
@@ -64,24 +75,46 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
 using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
 constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>};
 
-void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_stride, float* c,
-           int ldc, bool accumulate, const BlockEpilogue* ep) {
+// The epilogue on a tile of C that is still in L1: plain loops that vectorise under this
+// file's flags, the activation from vector_math.h.
+void epilogue_tile(const BlockEpilogue& ep, int m, int n, float* c, int ldc) {
+  for (int i = 0; i < m; ++i) {
+    float* row = c + static_cast<std::ptrdiff_t>(i) * ldc;
+    if (ep.bias) {
+      for (int j = 0; j < n; ++j) row[j] += ep.bias[j];
+    }
+    vm_activate_array(ep.activation, row, n);
+    if (ep.residual) {
+      const float* r = ep.residual + static_cast<std::ptrdiff_t>(i) * ep.ldr;
+      for (int j = 0; j < n; ++j) row[j] += r[j];
+    }
+  }
+}
+
+// B is always packed here (direct_b = false), so b_row is nr.
+void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
+           float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
   for (int j = 0; j < n; j += kNr) {
     const int cols = n - j < kNr ? n - j : kNr;
-    const float* bp = b + (j / kNr) * b_stride;
+    const float* bp = b + (j / kNr) * b_panel;
     for (int i = 0; i < m; i += kMr) {
       const int rows = m - i < kMr ? m - i : kMr;
       float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
       kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, cp, ldc, accumulate);
-      if (ep) apply_epilogue_portable(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
+      if (ep) epilogue_tile(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
     }
   }
+}
+
+void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
+  pack_b_f32(kNr, b, n, k, ldb, transposed, dst);
 }
 
 }  // namespace
 
 const F32Kernel& avx2_f32_kernel() {
-  static const F32Kernel kernel{kMr, kNr, /*kc=*/256, /*mc=*/6 * 24, /*nc=*/4096, block};
+  static const F32Kernel kernel{kMr, kNr, /*kc=*/768, /*mc=*/kMr * 28, /*nc=*/4096, /*direct_b=*/false,
+                                block, pack_a_f32, pack_b};
   return kernel;
 }
 

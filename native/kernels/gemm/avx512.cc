@@ -1,9 +1,8 @@
-// AVX-512 fp32 microkernel. Register tile kMr rows x (16 kNv) columns: kMr * kNv zmm
-// accumulators, kNv zmm of B loaded per k, and the A values broadcast straight from memory
-// (the FMA's embedded broadcast), so 32 zmm registers suffice without spilling.
+// AVX-512 fp32 microkernel. Register tile kMr x kNr = 14 x 32: 28 zmm accumulators, 2 zmm of
+// B loaded per k and one broadcast of A per row - 31 of the 32 zmm registers, and 28 FMAs per
+// 16 loads, comfortably inside the two load ports while both FMA ports stay busy.
 #if defined(ALBERT_X86)
 #include <immintrin.h>
-#include <cstdlib>
 
 #include "kernels/gemm/microkernel.h"
 
@@ -15,6 +14,9 @@ namespace {
 constexpr int kMr = 14;
 constexpr int kNv = 2;  // zmm per tile row
 constexpr int kNr = 16 * kNv;
+// Prefetch distance in K steps (~8 x 14 cycles ahead): B panels of kc = 768 live in L2, and
+// A panels stream from L2; the hardware prefetchers alone leave the FMAs waiting on them.
+constexpr int kPrefetch = 8;
 
 // Lanes of vector v that fall inside the n valid columns.
 inline __mmask16 column_mask(int n, int v) {
@@ -24,11 +26,16 @@ inline __mmask16 column_mask(int n, int v) {
   return static_cast<__mmask16>((1u << rem) - 1);
 }
 
-// C[M x n] = (accumulate ? C : 0) + A_panel * B_panel. C is read only after the K loop, with
-// its lines prefetched before it: when C has left the cache between K blocks, the loads then
-// find it in L1 instead of stalling the first FMAs.
+// C[M x n] = (accumulate ? C : 0) + A_panel * B over kc. B rows are b_row floats apart: kNr
+// in a packed panel, ldb when B is read in place (masked loads keep the last columns of an
+// unpadded B in bounds). C is prefetched up front and read only after the K loop, so when it
+// has left the cache between K blocks its loads find it in L1 instead of stalling the FMAs.
+// pf / pf_step: each K step also prefetches pf + k * pf_step into L2 - a share of the next B
+// panel, which otherwise arrives from L3 (or DRAM) only when the first tile of that panel
+// asks for it.
 template <int M>
-void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool accumulate) {
+void tile(int n, int kc, const float* a, const float* b, std::size_t b_row, float* c, int ldc, bool accumulate,
+          const char* pf, int pf_step) {
   __mmask16 mask[kNv];
   for (int v = 0; v < kNv; ++v) mask[v] = column_mask(n, v);
 #pragma GCC unroll 16
@@ -43,9 +50,14 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
     for (int v = 0; v < kNv; ++v) acc[i][v] = _mm512_setzero_ps();
   }
   for (int k = 0; k < kc; ++k) {
+#pragma GCC unroll 4
+    for (int v = 0; v < kNv; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetch * b_row + 16 * v), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * kMr), _MM_HINT_T0);
+    _mm_prefetch(pf, _MM_HINT_T1);
+    pf += pf_step;
     __m512 bv[kNv];
 #pragma GCC unroll 4
-    for (int v = 0; v < kNv; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
+    for (int v = 0; v < kNv; ++v) bv[v] = _mm512_maskz_loadu_ps(mask[v], b + 16 * v);
 #pragma GCC unroll 16
     for (int i = 0; i < M; ++i) {
       const __m512 ai = _mm512_set1_ps(a[i]);
@@ -53,7 +65,7 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
       for (int v = 0; v < kNv; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += kMr;
-    b += kNr;
+    b += b_row;
   }
 #pragma GCC unroll 16
   for (int i = 0; i < M; ++i) {
@@ -66,7 +78,7 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
   }
 }
 
-using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
+using TileFn = void (*)(int, int, const float*, const float*, std::size_t, float*, int, bool, const char*, int);
 
 template <int... Ms>
 struct TileTable {
@@ -75,29 +87,45 @@ struct TileTable {
 constexpr const TileFn* kTiles = TileTable<1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14>::fns;
 static_assert(kMr == 14, "kTiles lists one tile per row count 1..kMr");
 
-void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_stride, float* c,
-           int ldc, bool accumulate, const BlockEpilogue* ep) {
-  // B panel outer: the kc x kNr panel stays in L1 while every A panel of the block streams by.
+void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t b_row,
+           float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
+  // B panel outer: one B panel is reused by every A panel of the block before moving on.
+  const int tiles = (m + kMr - 1) / kMr;
+  // The next panel's kc rows (kc * b_row floats) shared out over this panel's tiles x kc steps.
+  const int pf_step = static_cast<int>(b_row * sizeof(float) / tiles);
   for (int j = 0; j < n; j += kNr) {
     const int cols = n - j < kNr ? n - j : kNr;
-    const float* bp = b + (j / kNr) * b_stride;
+    const float* bp = b + (j / kNr) * b_panel;
+    const char* pf = reinterpret_cast<const char*>(j + kNr < n ? bp + b_panel : bp);
     for (int i = 0; i < m; i += kMr) {
       const int rows = m - i < kMr ? m - i : kMr;
       float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
-      kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, cp, ldc, accumulate);
-      if (ep) apply_epilogue_portable(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
+      kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, b_row, cp, ldc, accumulate, pf,
+                   pf_step);
+      pf += static_cast<std::size_t>(pf_step) * kc;
+      if (ep) {
+        const BlockEpilogue tile_ep = offset_epilogue(*ep, i, j);
+        avx512_store_tile(cp, ldc, rows, cols, cp, ldc, &tile_ep);
+      }
     }
+  }
+}
+
+void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
+  if (transposed) {
+    avx512_pack_b_transposed(kNr, b, n, k, ldb, dst);
+  } else {
+    pack_b_f32(kNr, b, n, k, ldb, false, dst);  // row slices: already a memcpy
   }
 }
 
 }  // namespace
 
-static int env_int(const char* name, int fallback) {  // TEMP tuning
-  const char* v = getenv(name);
-  return v ? atoi(v) : fallback;
-}
 const F32Kernel& avx512_f32_kernel() {
-  static const F32Kernel kernel{kMr, kNr, env_int("KC", 256), env_int("MC", 14 * 24), env_int("NC", 4096), block};
+  // kc = 768 covers ALBERT's K = 768 in one block, so C is written once per tile; mc x kc of
+  // packed A (~690 KB) stays in the 2 MB L2.
+  static const F32Kernel kernel{kMr, kNr, /*kc=*/768, /*mc=*/kMr * 16, /*nc=*/4096,
+                                /*direct_b=*/true, block, avx512_pack_a, pack_b};
   return kernel;
 }
 

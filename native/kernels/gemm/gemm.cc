@@ -68,19 +68,24 @@ Split choose_split(int m, int n, int k, int mr, int nr, int threads) {
   return best;
 }
 
-// Below this many multiply-adds the pool's wake-up costs more than the second core saves.
-constexpr double kMinParallelMacs = 1 << 17;
+// Below this many multiply-adds the pool's wake-up (10-20 us on the test VM) costs more than
+// the second core saves: measured crossover between 2.1M (64x512x64: 29 us on 1 thread, 34
+// on 2) and 4.2M (128x256x128: 63 us vs 37).
+// AMX is ~6x faster per multiply-add, so its crossover is higher (between 12.6M: 20 us vs 27,
+// and 25M: 40 us vs 36).
+constexpr double kMinParallelMacsF32 = 3e6;
+constexpr double kMinParallelMacsBf16 = 2e7;
 
-int thread_count(ThreadPool* pool, int m, int n, int k) {
+int thread_count(ThreadPool* pool, int m, int n, int k, double min_macs) {
   if (!pool) return 1;
-  if (static_cast<double>(m) * n * k < kMinParallelMacs) return 1;
+  if (static_cast<double>(m) * n * k < min_macs) return 1;
   return pool->size();
 }
 
 // Runs fn(r0, r1, c0, c1) for each thread's rectangle of C.
 template <typename Fn>
-void for_each_rectangle(ThreadPool* pool, int m, int n, int k, int mr, int nr, const Fn& fn) {
-  const int threads = thread_count(pool, m, n, k);
+void for_each_rectangle(ThreadPool* pool, int m, int n, int k, int mr, int nr, double min_macs, const Fn& fn) {
+  const int threads = thread_count(pool, m, n, k, min_macs);
   const Split split = choose_split(m, n, k, mr, nr, threads);
   const int rows_per = ceil_div(ceil_div(m, mr), split.tm) * mr;
   const int cols_per = ceil_div(ceil_div(n, nr), split.tn) * nr;
@@ -100,31 +105,45 @@ T* scratch(AlignedBuffer<T>& buffer, std::size_t count) {
   return buffer.data();
 }
 
-// What the fp32 driver needs to know about packed B.
+// Where the fp32 driver finds B: nr-wide panels `panel` floats apart, consecutive k `row`
+// floats apart (packed: k * nr and nr; read in place: nr and ldb).
 struct F32B {
   const float* data;
   int n, k;
+  std::size_t panel, row;
 };
+
+F32B packed_view(const float* data, int n, int k, int nr) {
+  return F32B{data, n, k, static_cast<std::size_t>(k) * nr, static_cast<std::size_t>(nr)};
+}
+
+// The K block: at most kern.kc, and K cut into equal blocks so no block is a short tail. It
+// depends on K alone, so every element sums in the same order whatever the thread split.
+int k_block(const F32Kernel& kern, int k) {
+  const int blocks = ceil_div(k, kern.kc);
+  return ceil_div(k, blocks);
+}
 
 // One thread's rectangle [r0, r1) x [c0, c1) of C, c0 a multiple of nr.
 void f32_rectangle(const F32Kernel& kern, int r0, int r1, int c0, int c1, const float* a, int lda,
                    const F32B& b, float* c, int ldc, const Epilogue& ep) {
   thread_local AlignedBuffer<float> a_buffer;
   const int k = b.k;
-  const std::size_t panel_stride = static_cast<std::size_t>(k) * kern.nr;
-  float* a_packed = scratch(a_buffer, static_cast<std::size_t>(kern.mc) * std::min(kern.kc, k));
+  const int kc = k_block(kern, k);
+  float* a_packed = scratch(a_buffer, static_cast<std::size_t>(kern.mc) * kc);
+  const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
   for (int jc = c0; jc < c1; jc += kern.nc) {
     const int nb = std::min(kern.nc, c1 - jc);
-    for (int pc = 0; pc < k; pc += kern.kc) {
-      const int kb = std::min(kern.kc, k - pc);
+    for (int pc = 0; pc < k; pc += kc) {
+      const int kb = std::min(kc, k - pc);
       const bool last = pc + kb == k;
-      const float* bp = b.data + (jc / kern.nr) * panel_stride + static_cast<std::size_t>(pc) * kern.nr;
+      const float* bp = b.data + (jc / kern.nr) * b.panel + pc * b.row;
       for (int ic = r0; ic < r1; ic += kern.mc) {
         const int mb = std::min(kern.mc, r1 - ic);
-        pack_a_f32(kern.mr, mb, kb, a + static_cast<std::size_t>(ic) * lda + pc, lda, a_packed);
+        kern.pack_a(kern.mr, mb, kb, a + static_cast<std::size_t>(ic) * lda + pc, lda, a_packed);
         const BlockEpilogue block_ep = offset_epilogue(ep, ic, jc);
-        kern.block(mb, nb, kb, a_packed, bp, panel_stride, c + static_cast<std::size_t>(ic) * ldc + jc, ldc,
-                   pc > 0, last ? &block_ep : nullptr);
+        kern.block(mb, nb, kb, a_packed, bp, b.panel, b.row, c + static_cast<std::size_t>(ic) * ldc + jc, ldc,
+                   pc > 0, last && has_epilogue ? &block_ep : nullptr);
       }
     }
   }
@@ -140,7 +159,7 @@ void run_f32(const F32Kernel& kern, int m, const float* a, int lda, const F32B& 
              const Epilogue& ep, ThreadPool* pool) {
   if (m <= 0 || b.n <= 0) return;
   if (b.k <= 0) return zero_product(m, b.n, c, ldc, ep);
-  for_each_rectangle(pool, m, b.n, b.k, kern.mr, kern.nr, [&](int r0, int r1, int c0, int c1) {
+  for_each_rectangle(pool, m, b.n, b.k, kern.mr, kern.nr, kMinParallelMacsF32, [&](int r0, int r1, int c0, int c1) {
     f32_rectangle(kern, r0, r1, c0, c1, a, lda, b, c, ldc, ep);
   });
 }
@@ -151,7 +170,8 @@ void run_bf16(int m, const float* a, int lda, const PackedB& b, float* c, int ld
   if (b.k <= 0) return zero_product(m, b.n, c, ldc, ep);
 #if defined(ALBERT_X86)
   const bool amx = b.bf16_path == Bf16Path::kAmx;
-  for_each_rectangle(pool, m, b.n, b.k, /*mr=*/amx ? 32 : 16, /*nr=*/kBf16NAlign,
+  const double min_macs = amx ? kMinParallelMacsBf16 : kMinParallelMacsF32;
+  for_each_rectangle(pool, m, b.n, b.k, /*mr=*/amx ? 32 : 14, /*nr=*/kBf16NAlign, min_macs,
                      [&](int r0, int r1, int c0, int c1) {
                        if (amx) {
                          amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
@@ -188,7 +208,7 @@ PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int l
   }
   const detail::F32Kernel& kern = detail::f32_kernel(isa);
   packed.f32.resize(detail::packed_b_f32_size(n, k, kern.nr));
-  detail::pack_b_f32(kern.nr, b, n, k, ldb, transposed, packed.f32.data());
+  kern.pack_b(b, n, k, ldb, transposed, packed.f32.data());
   return packed;
 }
 
@@ -196,7 +216,7 @@ void gemm_packed(int m, const float* a, int lda, const PackedB& b, float* c, int
                  const Epilogue& epilogue, ThreadPool* pool) {
   if (b.precision == Precision::kBF16) return detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
   const detail::F32Kernel& kern = detail::f32_kernel(b.isa);
-  detail::run_f32(kern, m, a, lda, detail::F32B{b.f32.data(), b.n, b.k}, c, ldc, epilogue, pool);
+  detail::run_f32(kern, m, a, lda, detail::packed_view(b.f32.data(), b.n, b.k, kern.nr), c, ldc, epilogue, pool);
 }
 
 void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b, int ldb,
@@ -204,11 +224,16 @@ void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b,
   detail::check_shape(n, k, ldb, b_transposed);
   const detail::F32Kernel& kern = detail::f32_kernel(isa);
   if (m <= 0 || n <= 0) return;
-  // B changes every call (attention's K and V), so it is packed into this thread's scratch.
+  if (kern.direct_b && !b_transposed) {
+    // Rows of B are already what a panel row holds: the kernel reads B in place (P V).
+    const detail::F32B view{b, n, k, static_cast<std::size_t>(kern.nr), static_cast<std::size_t>(ldb)};
+    return detail::run_f32(kern, m, a, lda, view, c, ldc, epilogue, pool);
+  }
+  // B changes every call (attention's K), so it is packed into this thread's scratch.
   thread_local AlignedBuffer<float> b_buffer;
   float* packed = detail::scratch(b_buffer, detail::packed_b_f32_size(n, k, kern.nr));
-  detail::pack_b_f32(kern.nr, b, n, k, ldb, b_transposed, packed);
-  detail::run_f32(kern, m, a, lda, detail::F32B{packed, n, k}, c, ldc, epilogue, pool);
+  kern.pack_b(b, n, k, ldb, b_transposed, packed);
+  detail::run_f32(kern, m, a, lda, detail::packed_view(packed, n, k, kern.nr), c, ldc, epilogue, pool);
 }
 
 }  // namespace gemm

@@ -62,8 +62,8 @@ void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b,
 
 // Measured fp32 FMA throughput of this machine (GFLOP/s over `threads` threads, each running
 // independent FMA chains on the widest vectors the CPU has for `seconds`): the peak that GEMM
-// efficiency is quoted against.
-double measure_peak_gflops(int threads, double seconds);
+// efficiency is quoted against. With kBF16: the AMX TDPBF16PS throughput (0 without AMX).
+double measure_peak_gflops(int threads, double seconds, Precision precision = Precision::kF32);
 
 // Plain triple loop in float, the reference every ISA path is tested against.
 void gemm_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,

@@ -30,6 +30,11 @@ struct BlockEpilogue {
   int ldr;
 };
 
+// The inline helpers below have internal linkage on purpose: this header is compiled into
+// files with different ISA flags, and an external inline function could be emitted out of
+// line with AVX-512 instructions in one of them and then chosen by the linker for all.
+namespace {
+
 // Shifts an epilogue to the block starting at (row, col).
 inline BlockEpilogue offset_epilogue(const Epilogue& e, int row, int col) {
   BlockEpilogue b;
@@ -46,22 +51,31 @@ inline BlockEpilogue offset_epilogue(const BlockEpilogue& e, int row, int col) {
   return b;
 }
 
+}  // namespace
+
 // Portable epilogue on an m x n tile of C (used by the scalar path and as the fallback).
 void apply_epilogue_portable(const BlockEpilogue& ep, int m, int n, float* c, int ldc);
 
 // One ISA's fp32 kernel: register tile, cache blocking, and the macro-kernel that multiplies
-// a packed A block by a run of packed B panels.
+// a packed A block by a run of B panels.
 struct F32Kernel {
   int mr;  // rows of the register tile (= rows of a packed A panel)
   int nr;  // columns of the register tile (= width of a packed B panel)
-  int kc;  // K block
+  int kc;  // largest K block
   int mc;  // rows of A packed at once, a multiple of mr
   int nc;  // columns of C per block, a multiple of nr
+  // Whether block() may read an unpacked, untransposed B in place (b_row = ldb, b_panel = nr):
+  // the unpacked gemm() then skips packing B altogether.
+  bool direct_b;
   // C[m x n] = (accumulate ? C : 0) + A * B over kc, then the epilogue when ep is non-null
-  // (the last K block). a: packed A block; b: first B panel at this K block, b_stride floats
-  // between panels.
-  void (*block)(int m, int n, int kc, const float* a, const float* b, std::size_t b_stride,
-                float* c, int ldc, bool accumulate, const BlockEpilogue* ep);
+  // (the last K block). a: packed A block. b: the first B panel at this K block; b_panel
+  // floats from one panel to the next, b_row floats from one k to the next.
+  void (*block)(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel,
+                std::size_t b_row, float* c, int ldc, bool accumulate, const BlockEpilogue* ep);
+  // Packs rows [0, m) x columns [0, kc) of A into mr-row panels (layout above).
+  void (*pack_a)(int mr, int m, int kc, const float* a, int lda, float* dst);
+  // Packs B into nr-wide panels (layout above).
+  void (*pack_b)(const float* b, int n, int k, int ldb, bool transposed, float* dst);
 };
 
 const F32Kernel& scalar_f32_kernel();
@@ -80,8 +94,10 @@ void pack_b_f32(int nr, const float* b, int n, int k, int ldb, bool transposed, 
 // bf16 packing geometry.
 constexpr int kBf16KAlign = 32;  // K padding: one AMX tile holds 32 k
 constexpr int kBf16NAlign = 32;  // N padding: two 16-column groups per register tile
+namespace {  // internal linkage, as above
 inline int bf16_k_padded(int k) { return (k + kBf16KAlign - 1) / kBf16KAlign * kBf16KAlign; }
 inline int bf16_n_padded(int n) { return (n + kBf16NAlign - 1) / kBf16NAlign * kBf16NAlign; }
+}  // namespace
 void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, uint16_t* dst);
 // Round-to-nearest-even float -> bf16, the rounding VCVTNEPS2BF16 and AMX inputs use.
 uint16_t float_to_bf16(float x);
@@ -96,8 +112,16 @@ void avx512_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, 
                        float* c, int ldc, const Epilogue& ep);
 // FMA-throughput loops for the peak measurement: `iterations` x (chains) FMAs on 16 (zmm) or
 // 8 (ymm) floats; return a value derived from the accumulators so the loop is not removed.
+// Transposing AVX-512 packers (pack/avx512.cc); mr <= 16, nr a multiple of 16.
+void avx512_pack_a(int mr, int m, int kc, const float* a, int lda, float* dst);
+void avx512_pack_b_transposed(int nr, const float* b, int n, int k, int ldb, float* dst);
+// Copies an m x n fp32 tile (row stride lds) to C applying the epilogue ep (may be null);
+// src may equal c (in place). AVX-512; shared by the fp32, AMX and AVX512-BF16 kernels.
+void avx512_store_tile(const float* src, int lds, int m, int n, float* c, int ldc, const BlockEpilogue* ep);
 float avx512_fma_loop(long iterations);
 float avx2_fma_loop(long iterations);
+// AMX: iterations x 4 TDPBF16PS (16 x 16 x 32 multiply-adds each) on independent tiles.
+float amx_dp_loop(long iterations);
 constexpr int kAvx512FmaChains = 16;
 constexpr int kAvx2FmaChains = 12;
 #endif

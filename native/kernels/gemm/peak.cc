@@ -1,6 +1,7 @@
-// The machine's measured FMA peak: every thread runs independent FMA chains (enough of them
-// to cover the FMA latency on both FMA ports) for a fixed time. Measured rather than computed
-// from the nominal clock because AVX-512 frequency licences and hypervisors move the clock.
+// The machine's measured peaks: every thread runs independent FMA chains (enough of them to
+// cover the FMA latency on both FMA ports), or independent AMX dot products, for a fixed
+// time. Measured rather than computed from the nominal clock because AVX-512 and AMX
+// frequency licences and hypervisors move the clock.
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -11,28 +12,32 @@
 namespace albert {
 namespace gemm {
 
-double measure_peak_gflops(int threads, double seconds) {
 #if defined(ALBERT_X86)
-  const bool zmm = cpu_supports(Isa::kAvx512);
-  if (!zmm && !cpu_supports(Isa::kAvx2)) return 0.0;
-  const double flops_per_iteration =
-      zmm ? 2.0 * 16 * detail::kAvx512FmaChains : 2.0 * 8 * detail::kAvx2FmaChains;
-  constexpr long kChunk = 1 << 16;  // iterations between clock reads
+namespace {
+
+// A throughput loop and the flops one of its iterations does.
+struct PeakLoop {
+  float (*run)(long iterations);
+  double flops_per_iteration;
+  long chunk;  // iterations between clock reads
+};
+
+double run_peak(const PeakLoop& loop, int threads, double seconds) {
   if (threads < 1) threads = 1;
   std::vector<double> gflops(threads, 0.0);
   std::atomic<float> sink{0.0f};
   auto worker = [&](int t) {
-    // One short untimed chunk first so the core reaches its vector clock before timing.
-    float keep = zmm ? detail::avx512_fma_loop(kChunk) : detail::avx2_fma_loop(kChunk);
+    // One untimed chunk first, so the core reaches its vector clock before timing.
+    float keep = loop.run(loop.chunk);
     const auto start = std::chrono::steady_clock::now();
     long chunks = 0;
     double elapsed = 0.0;
     do {
-      keep += zmm ? detail::avx512_fma_loop(kChunk) : detail::avx2_fma_loop(kChunk);
+      keep += loop.run(loop.chunk);
       ++chunks;
       elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     } while (elapsed < seconds);
-    gflops[t] = chunks * kChunk * flops_per_iteration / elapsed * 1e-9;
+    gflops[t] = chunks * loop.chunk * loop.flops_per_iteration / elapsed * 1e-9;
     sink.store(keep, std::memory_order_relaxed);
   };
   std::vector<std::thread> pool;
@@ -42,9 +47,25 @@ double measure_peak_gflops(int threads, double seconds) {
   double total = 0.0;
   for (double g : gflops) total += g;
   return total;
-#else
-  return 0.0;
+}
+
+}  // namespace
 #endif
+
+double measure_peak_gflops(int threads, double seconds, Precision precision) {
+#if defined(ALBERT_X86)
+  if (precision == Precision::kBF16) {
+    if (!cpu_has_amx_bf16()) return 0.0;
+    return run_peak({detail::amx_dp_loop, 4.0 * 16 * 16 * 32 * 2, 1 << 12}, threads, seconds);
+  }
+  if (cpu_supports(Isa::kAvx512)) {
+    return run_peak({detail::avx512_fma_loop, 2.0 * 16 * detail::kAvx512FmaChains, 1 << 16}, threads, seconds);
+  }
+  if (cpu_supports(Isa::kAvx2)) {
+    return run_peak({detail::avx2_fma_loop, 2.0 * 8 * detail::kAvx2FmaChains, 1 << 16}, threads, seconds);
+  }
+#endif
+  return 0.0;
 }
 
 }  // namespace gemm

@@ -32,11 +32,12 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
 using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
 constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>};
 
-void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_stride, float* c,
-           int ldc, bool accumulate, const BlockEpilogue* ep) {
+// B is always packed here (direct_b = false), so b_row is nr.
+void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
+           float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
   for (int j = 0; j < n; j += kNr) {
     const int cols = n - j < kNr ? n - j : kNr;
-    const float* bp = b + (j / kNr) * b_stride;
+    const float* bp = b + (j / kNr) * b_panel;
     for (int i = 0; i < m; i += kMr) {
       const int rows = m - i < kMr ? m - i : kMr;
       float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
@@ -46,10 +47,15 @@ void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_s
   }
 }
 
+void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
+  pack_b_f32(kNr, b, n, k, ldb, transposed, dst);
+}
+
 }  // namespace
 
 const F32Kernel& scalar_f32_kernel() {
-  static const F32Kernel kernel{kMr, kNr, /*kc=*/256, /*mc=*/64, /*nc=*/1024, block};
+  static const F32Kernel kernel{kMr, kNr, /*kc=*/256, /*mc=*/64, /*nc=*/1024, /*direct_b=*/false,
+                                block, pack_a_f32, pack_b};
   return kernel;
 }
 

@@ -1,0 +1,89 @@
+// bf16 GEMM (weights packed to bf16, A converted on the fly, fp32 accumulation): the AMX and
+// AVX512-BF16 kernels against the fp32 reference with a bf16-sized tolerance.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { ACTIVATIONS, bf16Paths, compareGemm, makeCase, t } from './gemm_helpers.mjs';
+
+// bf16 keeps 8 significant bits: each product is off by up to ~2^-8 relative.
+const BF16_REL = 1e-2;
+
+const SHAPES = [
+  [1, 1, 1], [7, 13, 29], [2, 3, 1], [5, 17, 1], [3, 50, 40], [16, 33, 17], [17, 31, 33], [31, 47, 300],
+  [33, 64, 64], [1, 3072, 768], [129, 2304, 768], [0, 5, 5], [64, 512, 64],
+];
+
+function check(opts, extra) {
+  const o = { ...opts, precision: 'bf16', ...extra };
+  const err = compareGemm(o, t.gemm(o), BF16_REL);
+  assert.is(err, null, `${o.bf16Path} ${o.m}x${o.n}x${o.k} bT=${o.bTransposed} strided=${o.lda > o.k}: ${err}`);
+}
+
+for (const bf16Path of bf16Paths) {
+  test(`bf16 ${bf16Path}: awkward shapes, both B layouts`, () => {
+    SHAPES.forEach(([m, n, k], s) => {
+      for (const bTransposed of [false, true]) check(makeCase({ m, n, k, bTransposed, seed: 10 * s + 1 }), { bf16Path, threads: 1 });
+    });
+  });
+
+  test(`bf16 ${bf16Path}: strided, bias + each activation + residual`, () => {
+    SHAPES.forEach(([m, n, k], s) => {
+      const activation = ACTIVATIONS[s % ACTIVATIONS.length];
+      check(makeCase({ m, n, k, bTransposed: s % 2 === 1, strided: true, bias: true, residual: true, activation, seed: 7 * s }), { bf16Path, threads: 2 });
+    });
+    ACTIVATIONS.forEach((activation, s) => {
+      check(makeCase({ m: 19, n: 70, k: 37, bTransposed: true, bias: true, residual: true, activation, seed: 100 + s }), { bf16Path, threads: 2 });
+    });
+  });
+
+  test(`bf16 ${bf16Path}: 1 and 2 threads give identical results`, () => {
+    for (const [m, n, k] of [[128, 768, 768], [300, 200, 400], [7, 3000, 1000]]) {  // all >= 20M MACs: 2 threads
+      const opts = { ...makeCase({ m, n, k, bTransposed: true, bias: true, activation: 'gelu', seed: m }), precision: 'bf16', bf16Path };
+      assert.equal(Array.from(t.gemm({ ...opts, threads: 2 })), Array.from(t.gemm({ ...opts, threads: 1 })), `${m}x${n}x${k}`);
+    }
+  });
+}
+
+// Round-to-nearest-even to bf16, as VCVTNE2PS2BF16 (A) and pack_b (B) do.
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+function toBf16(x) {
+  f32[0] = x;
+  u32[0] = ((u32[0] + 0x7fff + ((u32[0] >>> 16) & 1)) >>> 0) & 0xffff0000;
+  return f32[0];
+}
+
+test('bf16 error is only the rounding of the inputs: exact fp32 product of rounded A and B', () => {
+  for (const bf16Path of bf16Paths) {
+    for (const [m, n, k, bTransposed] of [[50, 70, 768, true], [33, 47, 101, false]]) {
+      const o = makeCase({ m, n, k, bTransposed, bias: true, activation: 'gelu', seed: 4 });
+      const rounded = { ...o, a: o.a.map(toBf16), b: o.b.map(toBf16) };
+      const got = t.gemm({ ...o, precision: 'bf16', bf16Path, threads: 2 });
+      const err = compareGemm(rounded, got, 1e-5);
+      assert.is(err, null, `${bf16Path} ${m}x${n}x${k}: ${err}`);
+    }
+  }
+});
+
+test('bf16 paths agree with each other to bf16 rounding of the inputs', () => {
+  if (bf16Paths.length < 2) return;
+  // Both round A and B to bf16 identically and accumulate in fp32, so they differ only in
+  // summation order: far below the bf16 tolerance.
+  const o = { ...makeCase({ m: 45, n: 96, k: 200, bTransposed: true, seed: 3 }), precision: 'bf16', threads: 1 };
+  const amx = t.gemm({ ...o, bf16Path: 'amx' });
+  const dot = t.gemm({ ...o, bf16Path: 'avx512bf16' });
+  let worst = 0;
+  for (let i = 0; i < amx.length; i += 1) worst = Math.max(worst, Math.abs(amx[i] - dot[i]));
+  assert.ok(worst < 1e-4, `max difference ${worst}`);
+});
+
+test('bf16 without the hardware, or a forced path the CPU lacks, throws clearly', () => {
+  const o = { ...makeCase({ m: 2, n: 2, k: 2 }), precision: 'bf16' };
+  if (bf16Paths.length === 0) assert.throws(() => t.gemm(o), /bf16 needs AMX-BF16 or AVX512-BF16/);
+  if (!t.cpu.amxbf16) assert.throws(() => t.gemm({ ...o, bf16Path: 'amx' }), /AMX-BF16/);
+  if (!t.cpu.avx512bf16) assert.throws(() => t.gemm({ ...o, bf16Path: 'avx512bf16' }), /AVX512-BF16/);
+  assert.throws(() => t.gemm({ ...o, bf16Path: 'tpu' }), /bf16Path must be/);
+  assert.throws(() => t.gemm({ ...o, precision: 'fp8' }), /precision must be/);
+});
+
+test.run();
