@@ -99,15 +99,20 @@ std::vector<float> AlbertModel::load_vector(const WeightSource& w, const std::st
   return v;
 }
 
-AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in) {
+AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in,
+                                              gemm::Precision precision) {
   Linear linear;
   std::vector<float> weight = w.get(name + ".weight", {out, in});
-  linear.weight = gemm::pack_b(options_.isa, options_.precision, weight.data(), out, in, in, /*transposed=*/true);
+  linear.weight = gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true);
   linear.bias = load_vector(w, name + ".bias", out);
   linear.out = out;
   linear.in = in;
-  weight_bytes_ += static_cast<size_t>(out) * in * (options_.precision == gemm::Precision::kF32 ? 4 : 2);
+  weight_bytes_ += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
   return linear;
+}
+
+AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in) {
+  return load_linear(w, name, out, in, options_.precision);
 }
 
 // Q, K and V read the same input, so one [3H, H] GEMM replaces three [H, H] ones.
@@ -170,12 +175,14 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
 
   if (c.has_pooler()) pooler_ = std::make_unique<Linear>(load_linear(w, "pooler", H, H));
   if (c.has_mlm()) {
-    mlm_dense_ = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H));
+    // The MLM head stays fp32 whatever the precision: it is ~5% of the work, and its logits
+    // decide top-1 among near-ties over 30,000 words.
+    mlm_dense_ = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H, gemm::Precision::kF32));
     mlm_ln_gamma_ = load_vector(w, "predictions.LayerNorm.weight", E);
     mlm_ln_beta_ = load_vector(w, "predictions.LayerNorm.bias", E);
     // The decoder is tied to the word embeddings (HF ties them whatever the file stores).
     mlm_decoder_ = std::make_unique<Linear>();
-    mlm_decoder_->weight = gemm::pack_b(options_.isa, options_.precision, word_embeddings_.data(), c.vocab_size, E, E, true);
+    mlm_decoder_->weight = gemm::pack_b(options_.isa, gemm::Precision::kF32, word_embeddings_.data(), c.vocab_size, E, E, true);
     mlm_decoder_->bias = load_vector(w, "predictions.bias", c.vocab_size);
     mlm_decoder_->out = c.vocab_size;
     mlm_decoder_->in = E;

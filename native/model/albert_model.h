@@ -66,7 +66,8 @@ class AlbertModel {
   struct Layer;
   struct Buffers;
 
-  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in);
+  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision);
+  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in);  // model precision
   Linear load_fused_qkv(const WeightSource& w, const std::string& prefix);
   std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
 
