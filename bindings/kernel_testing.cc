@@ -13,6 +13,8 @@
 #include "kernels/activation/activation_simd.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/isa.h"
+#include "kernels/layer_norm/layer_norm.h"
+#include "kernels/softmax/softmax.h"
 #include "runtime/thread_pool.h"
 
 namespace albert_bindings {
@@ -229,6 +231,37 @@ Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
   return times;
 }
 
+// True when the test asks for the scalar reference (isa: 'reference').
+bool is_reference(const Napi::Object& o) { return get_string(o, "isa", "") == "reference"; }
+
+// softmax({isa | 'reference', x: Float32Array [rows, cols], rows, cols, scale}) -> new array.
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  const int rows = get_int(o, "rows", 1), cols = get_int(o, "cols", 1);
+  const float* x = get_floats(o, "x", span(rows, cols, cols), true);
+  const float scale = static_cast<float>(o.Get("scale").ToNumber().DoubleValue());
+  auto out = Napi::Float32Array::New(info.Env(), span(rows, cols, cols));
+  std::copy(x, x + out.ElementLength(), out.Data());
+  if (is_reference(o)) albert::softmax_rows_scalar(out.Data(), rows, cols, scale);
+  else albert::softmax_rows(isa_option(o), out.Data(), rows, cols, scale);
+  return out;
+}
+
+// layerNorm({isa | 'reference', x [rows, ld], rows, width, ld, gamma, beta, eps}) -> new array.
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  const int rows = get_int(o, "rows", 1), width = get_int(o, "width", 1), ld = get_int(o, "ld", width);
+  const float* x = get_floats(o, "x", span(rows, width, ld), true);
+  const float* gamma = get_floats(o, "gamma", width, true);
+  const float* beta = get_floats(o, "beta", width, true);
+  const float eps = static_cast<float>(o.Get("eps").ToNumber().DoubleValue());
+  auto out = Napi::Float32Array::New(info.Env(), span(rows, width, ld));
+  std::copy(x, x + out.ElementLength(), out.Data());
+  if (is_reference(o)) albert::layer_norm_scalar(out.Data(), rows, width, ld, gamma, beta, eps);
+  else albert::layer_norm(isa_option(o), out.Data(), rows, width, ld, gamma, beta, eps);
+  return out;
+}
+
 Napi::Object CpuInfo(Napi::Env env) {
   Napi::Object cpu = Napi::Object::New(env);
   cpu.Set("avx2", albert::cpu_supports(Isa::kAvx2));
@@ -258,6 +291,8 @@ void InitKernelTesting(Napi::Env env, Napi::Object exports) {
   t.Set("measurePeakGflops", Napi::Function::New<Guarded<MeasurePeakGflops>>(env, "measurePeakGflops"));
   t.Set("benchGemm", Napi::Function::New<Guarded<BenchGemm>>(env, "benchGemm"));
   t.Set("defaultIsa", Napi::Function::New<Guarded<DefaultIsa>>(env, "defaultIsa"));
+  t.Set("softmax", Napi::Function::New<Guarded<Softmax>>(env, "softmax"));
+  t.Set("layerNorm", Napi::Function::New<Guarded<LayerNorm>>(env, "layerNorm"));
   t.Set("cpu", CpuInfo(env));
   exports.Set("_testing", t);
 }
