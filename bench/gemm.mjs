@@ -203,8 +203,10 @@ const lines = [
     'approximates the uncontended speed. The FMA peak is measured in short bursts, so the percentages are ' +
     'conservative. fp32 kernel: 14×32 AVX-512 register tile, B packed once in 32-wide panels, A packed per ' +
     'block with in-register 16×16 transposes, K blocked at ≤ 768, C split between threads on tile boundaries. ' +
-    'bf16 kernel: AMX 2×2 tiles (32×32 of C per block) over the whole K, A converted to bf16 per 512-row block, ' +
-    'B in VNNI pairs. Attention rows: `gemm()` without a pool, B = K packed per call (Q·Kᵀ) or read in place (P·V).',
+    'bf16 kernel: AMX 2×2 tiles (32×32 of C per block) over the whole K, A converted to bf16 once per ≤512-row block ' +
+    'into tile-ordered 32-row strips (each K step one contiguous 2 KiB), B in VNNI pairs; C tiles go to an L1 ' +
+    'buffer and the epilogue (bias, activation, residual) of each block runs interleaved with the next block\'s ' +
+    'AMX K loop, writing C once. Attention rows: `gemm()` without a pool, B = K packed per call (Q·Kᵀ) or read in place (P·V).',
   '',
 ];
 const section = lines.join('\n');

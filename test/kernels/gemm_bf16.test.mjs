@@ -36,6 +36,18 @@ for (const bf16Path of bf16Paths) {
     });
   });
 
+  // Shapes that exercise the AMX driver's blocking: several 512-row A blocks, several B panel
+  // groups, a last 32-row strip with <= 16 rows (one A tile), N not a multiple of 32 inside a
+  // group, K not a multiple of 32, and the epilogue of one block finishing during the next
+  // block's K loop (including the last block of a row block and of the whole call).
+  test(`bf16 ${bf16Path}: blocking edges with bias + activation + residual`, () => {
+    const edges = [[530, 600, 40], [517, 97, 3001], [1, 1, 3072], [33, 1, 1], [48, 17, 31], [1061, 67, 13], [16, 16, 32]];
+    edges.forEach(([m, n, k], s) => {
+      const activation = ['gelu_new', 'identity', 'gelu', 'relu'][s % 4];
+      check(makeCase({ m, n, k, bTransposed: s % 2 === 0, strided: s % 3 === 0, bias: true, residual: s % 2 === 1, activation, seed: 500 + s }), { bf16Path, threads: s % 2 + 1 });
+    });
+  });
+
   test(`bf16 ${bf16Path}: 1 and 2 threads give identical results`, () => {
     for (const [m, n, k] of [[128, 768, 768], [300, 200, 400], [7, 3000, 1000]]) {  // all >= 20M MACs: 2 threads
       const opts = { ...makeCase({ m, n, k, bTransposed: true, bias: true, activation: 'gelu', seed: m }), precision: 'bf16', bf16Path };
@@ -55,7 +67,7 @@ function toBf16(x) {
 
 test('bf16 error is only the rounding of the inputs: exact fp32 product of rounded A and B', () => {
   for (const bf16Path of bf16Paths) {
-    for (const [m, n, k, bTransposed] of [[50, 70, 768, true], [33, 47, 101, false]]) {
+    for (const [m, n, k, bTransposed] of [[50, 70, 768, true], [33, 47, 101, false], [530, 97, 61, true]]) {
       const o = makeCase({ m, n, k, bTransposed, bias: true, activation: 'gelu', seed: 4 });
       const rounded = { ...o, a: o.a.map(toBf16), b: o.b.map(toBf16) };
       const got = t.gemm({ ...o, precision: 'bf16', bf16Path, threads: 2 });

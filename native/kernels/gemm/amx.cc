@@ -5,6 +5,18 @@
 // columns x 2, the VNNI pairs layout pack_b_bf16 writes, so a B tile is 1 KiB of contiguous
 // memory). Each 32-deep K step loads 4 tiles and issues 4 TDPBF16PS - the most reuse 8 tile
 // registers allow. C accumulates over the whole K in the tiles, so it is written exactly once.
+//
+// What limits the speed is feeding the tiles, not the multiply: one TDPBF16PS takes ~16 cycles
+// and, in the 2 x 2 scheme, needs 1 KiB of fresh tile data, so the loads must come from L1/L2
+// as long sequential streams. Hence:
+//  * A is converted to bf16 once per row block into "strips" of 32 rows laid out tile by
+//    tile ([k step][2 tiles][16 rows][32 k]), so one K step of a strip is 2 KiB of
+//    contiguous memory. Loading tiles straight from row-major A with a stride of K * 2 bytes
+//    (6 KiB at K = 3072) maps the 16 rows of a tile onto two L1 sets.
+//  * C tiles go to a 4 KiB buffer that stays in L1, and one AVX-512 pass applies bias,
+//    activation and residual on the way to C, so C is written once and never re-read. That
+//    pass for one block is interleaved with the next block's AMX K loop (PendingBlock), so the
+//    vector epilogue (GELU is ~40 instructions per 16 outputs) overlaps the tile multiplies.
 #if defined(ALBERT_X86)
 #include <immintrin.h>
 
@@ -12,6 +24,7 @@
 #include <cstring>
 #include <new>
 
+#include "kernels/activation/vector_math.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
@@ -19,14 +32,18 @@ namespace gemm {
 namespace detail {
 namespace {
 
-constexpr int kBlock = 32;     // C block edge (2 tiles)
+constexpr int kBlock = 32;           // C block edge (2 tiles)
+constexpr int kTileElems = 16 * 32;  // bf16 elements in one A or B tile (1 KiB)
+constexpr int kStepElems = 2 * kTileElems;  // one K step of a strip or of a 32-column panel
+
 // Rows of A converted to bf16 at once: as many as fit a ~768 KB share of the 2 MB L2 (512 at
-// K = 768), since every such block streams all of B's panels past it once.
+// K = 768, 128 at K = 3072), since every such block streams all of B's panels past it once.
 constexpr std::size_t kABlockBytes = 768 * 1024;
 constexpr int kMaxRowsAtOnce = 512;
 
 // Panels (32 columns of B, kpad x 64 bytes each) per group: ~512 KB of B (10 at K = 768, 2
-// at K = 3072), at most 16.
+// at K = 3072), at most 16. A group's panels are reused by every strip of the row block from
+// L2 while the strip (48 KB at K = 768) is reused from L1/L2 by the group's panels.
 constexpr std::size_t kBGroupBytes = 512 * 1024;
 constexpr int kMaxPanelsPerGroup = 16;
 
@@ -39,6 +56,12 @@ int rows_at_once(int kpad) {
   int rows = static_cast<int>(kABlockBytes / (static_cast<std::size_t>(kpad) * sizeof(uint16_t)));
   rows = rows / kBlock * kBlock;
   return rows < kBlock ? kBlock : rows > kMaxRowsAtOnce ? kMaxRowsAtOnce : rows;
+}
+
+inline __mmask16 lanes(int count) {
+  if (count >= 16) return 0xffff;
+  if (count <= 0) return 0;
+  return static_cast<__mmask16>((1u << count) - 1);
 }
 
 // The 64-byte LDTILECFG operand (Intel SDM vol. 2, LDTILECFG): palette 1, then bytes per row
@@ -62,7 +85,7 @@ void configure_tiles() {
   _tile_loadconfig(&cfg);
 }
 
-// A per-thread buffer of bf16 A rows that only grows.
+// A per-thread buffer of bf16 A strips that only grows.
 struct Bf16Scratch {
   uint16_t* data = nullptr;
   std::size_t capacity = 0;
@@ -78,55 +101,140 @@ struct Bf16Scratch {
   }
 };
 
-// rows x k floats of A -> padded_rows x kpad bf16 (row stride kpad), zeros in the padding.
-void convert_a(const float* a, int lda, int rows, int padded_rows, int k, int kpad, uint16_t* dst) {
-  for (int i = 0; i < padded_rows; ++i) {
-    uint16_t* out = dst + static_cast<std::size_t>(i) * kpad;
+// rows x k floats of A -> ceil(rows / 32) strips of kpad / 32 K steps, each step two 16 x 32
+// bf16 tiles (rows 0-15, then 16-31 of the strip), zeros in the padding (rows past `rows`,
+// k past `k`), so the padded products add nothing.
+void convert_a(const float* a, int lda, int rows, int k, int kpad, uint16_t* dst) {
+  const int steps = kpad / 32;
+  const int padded = (rows + kBlock - 1) / kBlock * kBlock;
+  const std::size_t strip_elems = static_cast<std::size_t>(steps) * kStepElems;
+  for (int i = 0; i < padded; ++i) {
+    // Row i sits in strip i / 32, tile (i / 16) % 2, tile row i % 16 of every K step.
+    uint16_t* out = dst + (i / kBlock) * strip_elems + ((i / 16) % 2) * kTileElems + (i % 16) * 32;
     if (i >= rows) {
-      std::memset(out, 0, kpad * sizeof(uint16_t));
+      for (int s = 0; s < steps; ++s) _mm512_store_si512(out + s * kStepElems, _mm512_setzero_si512());
       continue;
     }
     const float* src = a + static_cast<std::size_t>(i) * lda;
-    for (int kk = 0; kk < kpad; kk += 32) {
-      const int left = k - kk;
-      const __mmask16 lo = left >= 16 ? 0xffff : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
-      const __mmask16 hi = left >= 32 ? 0xffff : left <= 16 ? 0 : static_cast<__mmask16>((1u << (left - 16)) - 1);
-      const __m512 v0 = _mm512_maskz_loadu_ps(lo, src + kk);
-      const __m512 v1 = _mm512_maskz_loadu_ps(hi, src + kk + 16);
-      _mm512_store_si512(out + kk, (__m512i)_mm512_cvtne2ps_pbh(v1, v0));
+    for (int s = 0; s < steps; ++s) {
+      const int kk = s * 32, left = k - kk;
+      const __m512 v0 = _mm512_maskz_loadu_ps(lanes(left), src + kk);
+      const __m512 v1 = _mm512_maskz_loadu_ps(lanes(left - 16), src + kk + 16);
+      _mm512_store_si512(out + s * kStepElems, (__m512i)_mm512_cvtne2ps_pbh(v1, v0));
     }
   }
 }
 
-// out[32 x 32] (row stride ld_out floats) = A rows [0, 32) (or [0, 16) when !two_row_tiles)
-// x the two B column groups b0, b1, over kpad.
+// One row of C = epilogue(o), o being 32 fp32 sums in L1: + bias, activation (kAct, fixed at
+// compile time so the 32-float loop becomes two straight vector passes), + residual, then a
+// masked store of the valid columns. C is only written, never re-read.
+template <Activation kAct>
+void store_row(float* o, const __mmask16 m[2], const float* bias, const float* residual, float* c) {
+  if (bias) {
+    _mm512_store_ps(o, _mm512_add_ps(_mm512_load_ps(o), _mm512_maskz_loadu_ps(m[0], bias)));
+    _mm512_store_ps(o + 16, _mm512_add_ps(_mm512_load_ps(o + 16), _mm512_maskz_loadu_ps(m[1], bias + 16)));
+  }
+  if (kAct != Activation::kIdentity) {
+    for (int j = 0; j < kBlock; ++j) o[j] = vm_activate(kAct, o[j]);
+  }
+  __m512 v0 = _mm512_load_ps(o), v1 = _mm512_load_ps(o + 16);
+  if (residual) {
+    v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], residual));
+    v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], residual + 16));
+  }
+  _mm512_mask_storeu_ps(c, m[0], v0);
+  _mm512_mask_storeu_ps(c + 16, m[1], v1);
+}
+
+// A finished 32 x 32 block waiting in its L1 buffer for its epilogue and store to C. The
+// epilogue (GELU especially: ~40 vector instructions per 16 outputs) runs on the AVX-512
+// ports while the AMX unit is busy with the next block: compute_block interleaves a few rows
+// of it with every K step, so the out-of-order core overlaps the two instead of serialising
+// "multiply, then epilogue".
+struct PendingBlock {
+  float* out = nullptr;  // 32 x 32, row stride 32; null when nothing is pending
+  int rows = 0, done = 0;
+  __mmask16 mask[2];
+  float* c = nullptr;
+  int ldc = 0;
+  BlockEpilogue ep{};
+
+  void set(float* buffer, int r, int cols, float* dst, int ld, const BlockEpilogue& e) {
+    out = buffer;
+    rows = r;
+    done = 0;
+    mask[0] = lanes(cols);
+    mask[1] = lanes(cols - 16);
+    c = dst;
+    ldc = ld;
+    ep = e;
+  }
+
+  // Stores rows [done, min(end, rows)).
+  void store_until(int end) {
+    if (!out) return;
+    end = end < rows ? end : rows;
+    switch (ep.activation) {
+      case Activation::kIdentity: return run<Activation::kIdentity>(end);
+      case Activation::kGeluErf: return run<Activation::kGeluErf>(end);
+      case Activation::kGeluTanh: return run<Activation::kGeluTanh>(end);
+      case Activation::kGeluFast: return run<Activation::kGeluFast>(end);
+      case Activation::kQuickGelu: return run<Activation::kQuickGelu>(end);
+      case Activation::kRelu: return run<Activation::kRelu>(end);
+      case Activation::kSilu: return run<Activation::kSilu>(end);
+      case Activation::kTanh: return run<Activation::kTanh>(end);
+    }
+  }
+  void finish() {
+    store_until(rows);
+    out = nullptr;
+  }
+
+ private:
+  template <Activation kAct>
+  void run(int end) {
+    for (; done < end; ++done) {
+      store_row<kAct>(out + done * kBlock, mask, ep.bias,
+                      ep.residual ? ep.residual + static_cast<std::ptrdiff_t>(done) * ep.ldr : nullptr,
+                      c + static_cast<std::ptrdiff_t>(done) * ldc);
+    }
+  }
+};
+
+// out[32 x 32] (row stride 32 floats) = one A strip (both row tiles, or only the first when
+// !kTwoRowTiles) x the two B column groups b0, b1, over `steps` K steps; `rows_per_step` rows
+// of the pending block's epilogue ride along with each K step (see PendingBlock), and the
+// pending block is complete on return.
 template <bool kTwoRowTiles>
-void compute_block(const uint16_t* a, int kpad, const uint16_t* b0, const uint16_t* b1, float* out, int ld_out) {
-  const int out_stride = ld_out * static_cast<int>(sizeof(float));
-  const int a_stride = kpad * static_cast<int>(sizeof(uint16_t));
+void compute_block(const uint16_t* a, int steps, const uint16_t* b0, const uint16_t* b1, float* out,
+                   PendingBlock& pending, int rows_per_step) {
+  constexpr int kOutStride = kBlock * sizeof(float);
   _tile_zero(0);
   _tile_zero(1);
   if (kTwoRowTiles) {
     _tile_zero(2);
     _tile_zero(3);
   }
-  for (int kk = 0; kk < kpad; kk += 32) {
-    _tile_loadd(6, b0 + kk * 16, 64);
-    _tile_loadd(7, b1 + kk * 16, 64);
-    _tile_loadd(4, a + kk, a_stride);
+  for (int s = 0; s < steps; ++s) {
+    const uint16_t* as = a + static_cast<std::size_t>(s) * kStepElems;
+    _tile_loadd(4, as, 64);
+    _tile_loadd(6, b0 + static_cast<std::size_t>(s) * kTileElems, 64);
     _tile_dpbf16ps(0, 4, 6);
+    _tile_loadd(7, b1 + static_cast<std::size_t>(s) * kTileElems, 64);
     _tile_dpbf16ps(1, 4, 7);
     if (kTwoRowTiles) {
-      _tile_loadd(5, a + 16 * kpad + kk, a_stride);
+      _tile_loadd(5, as + kTileElems, 64);
       _tile_dpbf16ps(2, 5, 6);
       _tile_dpbf16ps(3, 5, 7);
     }
+    pending.store_until((s + 1) * rows_per_step);
   }
-  _tile_stored(0, out, out_stride);
-  _tile_stored(1, out + 16, out_stride);
+  pending.finish();
+  _tile_stored(0, out, kOutStride);
+  _tile_stored(1, out + 16, kOutStride);
   if (kTwoRowTiles) {
-    _tile_stored(2, out + 16 * ld_out, out_stride);
-    _tile_stored(3, out + 16 * ld_out + 16, out_stride);
+    _tile_stored(2, out + 16 * kBlock, kOutStride);
+    _tile_stored(3, out + 16 * kBlock + 16, kOutStride);
   }
 }
 
@@ -135,48 +243,47 @@ void compute_block(const uint16_t* a, int kpad, const uint16_t* b0, const uint16
 void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
                     float* c, int ldc, const Epilogue& ep) {
   thread_local Bf16Scratch scratch;
-  alignas(64) float out[kBlock * kBlock];
+  // Two block buffers: the tiles of one block are stored into one while the other block's
+  // epilogue is still draining from the other.
+  alignas(64) float out[2][kBlock * kBlock];
+  int which = 0;
+  PendingBlock pending;
   const int kpad = bf16_k_padded(b.k);
-  const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;
+  const int steps = kpad / 32;
+  const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;  // one 16-column group of B
+  const std::size_t strip_elems = static_cast<std::size_t>(steps) * kStepElems;
   const int row_block = rows_at_once(kpad);
-  uint16_t* a_bf16 = scratch.get(static_cast<std::size_t>(row_block) * kpad);
+  uint16_t* a_bf16 = scratch.get(static_cast<std::size_t>(row_block / kBlock) * strip_elems);
   const int group = panels_per_group(kpad);
+  const int rows_per_step = (kBlock + steps - 1) / steps;
   configure_tiles();
   for (int ic = r0; ic < r1; ic += row_block) {
     const int mb = r1 - ic < row_block ? r1 - ic : row_block;
-    const int padded = (mb + kBlock - 1) / kBlock * kBlock;
-    convert_a(a + static_cast<std::size_t>(ic) * lda, lda, mb, padded, b.k, kpad, a_bf16);
-    // Groups of 32-column panels; inside a group the row blocks are outer, so each A slice
-    // serves the whole group back to back while the group's B panels are reused by every row
-    // block from L2. (With the panel loop outside the row blocks instead, the C written
-    // between two uses of the A block - 6 MB at N = 3072 - evicted it from L2: ~20% slower.)
+    convert_a(a + static_cast<std::size_t>(ic) * lda, lda, mb, b.k, kpad, a_bf16);
+    // Groups of 32-column panels; inside a group the strips are outer, so each strip serves
+    // the whole group back to back while the group's B panels are reused by every strip
+    // from L2.
     for (int jg = c0; jg < c1; jg += group * kBlock) {
       const int g_end = c1 - jg < group * kBlock ? c1 : jg + group * kBlock;
       for (int i = 0; i < mb; i += kBlock) {
         const int rows = mb - i < kBlock ? mb - i : kBlock;
-        const uint16_t* ap = a_bf16 + static_cast<std::size_t>(i) * kpad;
+        const uint16_t* ap = a_bf16 + static_cast<std::size_t>(i / kBlock) * strip_elems;
         for (int jc = jg; jc < g_end; jc += kBlock) {
           const int nb = g_end - jc < kBlock ? g_end - jc : kBlock;
           const uint16_t* b0 = b.bf16.data() + (jc / 16) * group_stride;
-          float* cp = c + static_cast<std::size_t>(ic + i) * ldc + jc;
-          const BlockEpilogue block_ep = offset_epilogue(ep, ic + i, jc);
-          if (rows == kBlock && nb == kBlock) {
-            // A whole block: the tiles go straight to C and the epilogue runs there in place.
-            compute_block<true>(ap, kpad, b0, b0 + group_stride, cp, ldc);
-            avx512_store_tile(cp, ldc, rows, nb, cp, ldc, &block_ep);
-            continue;
-          }
-          // An edge block: tiles to scratch, then only the valid part of it to C.
           if (rows > 16) {
-            compute_block<true>(ap, kpad, b0, b0 + group_stride, out, kBlock);
+            compute_block<true>(ap, steps, b0, b0 + group_stride, out[which], pending, rows_per_step);
           } else {
-            compute_block<false>(ap, kpad, b0, b0 + group_stride, out, kBlock);
+            compute_block<false>(ap, steps, b0, b0 + group_stride, out[which], pending, rows_per_step);
           }
-          avx512_store_tile(out, kBlock, rows, nb, cp, ldc, &block_ep);
+          pending.set(out[which], rows, nb, c + static_cast<std::size_t>(ic + i) * ldc + jc, ldc,
+                      offset_epilogue(ep, ic + i, jc));
+          which ^= 1;
         }
       }
     }
   }
+  pending.finish();
   _tile_release();
 }
 
