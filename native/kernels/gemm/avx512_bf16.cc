@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
@@ -35,12 +36,6 @@ struct PairScratch {
     return data;
   }
 };
-
-inline __mmask16 lanes(int count) {
-  if (count >= 16) return 0xffff;
-  if (count <= 0) return 0;
-  return static_cast<__mmask16>((1u << count) - 1);
-}
 
 // rows x k floats of A -> kMr-row panels [kpad / 2][kMr] of bf16 pairs, zero padded in k.
 void pack_a_pairs(const float* a, int lda, int rows, int k, int kpad, uint32_t* dst) {

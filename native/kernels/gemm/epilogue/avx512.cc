@@ -4,20 +4,12 @@
 #include <immintrin.h>
 
 #include "kernels/activation/vector_math.h"
+#include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
 namespace gemm {
 namespace detail {
-namespace {
-
-inline __mmask16 lanes(int count) {
-  if (count >= 16) return 0xffff;
-  if (count <= 0) return 0;
-  return static_cast<__mmask16>((1u << count) - 1);
-}
-
-}  // namespace
 
 void avx512_store_tile(const float* src, int lds, int m, int n, float* c, int ldc, const BlockEpilogue* ep) {
   const bool bias = ep && ep->bias, residual = ep && ep->residual;

@@ -5,18 +5,13 @@
 #if defined(ALBERT_X86)
 #include <immintrin.h>
 
+#include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
 namespace gemm {
 namespace detail {
 namespace {
-
-inline __mmask16 lanes(int count) {
-  if (count >= 16) return 0xffff;
-  if (count <= 0) return 0;
-  return static_cast<__mmask16>((1u << count) - 1);
-}
 
 // GCC 12's unpack/shuffle intrinsics pass _mm512_undefined_ps() as the unused merge source,
 // which -Wmaybe-uninitialized reports as a false positive (fixed in GCC 13).
