@@ -25,6 +25,7 @@
 #include <new>
 
 #include "kernels/activation/vector_math.h"
+#include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
@@ -56,12 +57,6 @@ int rows_at_once(int kpad) {
   int rows = static_cast<int>(kABlockBytes / (static_cast<std::size_t>(kpad) * sizeof(uint16_t)));
   rows = rows / kBlock * kBlock;
   return rows < kBlock ? kBlock : rows > kMaxRowsAtOnce ? kMaxRowsAtOnce : rows;
-}
-
-inline __mmask16 lanes(int count) {
-  if (count >= 16) return 0xffff;
-  if (count <= 0) return 0;
-  return static_cast<__mmask16>((1u << count) - 1);
 }
 
 // The 64-byte LDTILECFG operand (Intel SDM vol. 2, LDTILECFG): palette 1, then bytes per row
