@@ -221,7 +221,7 @@ void AlbertModel::apply_linear(const Linear& linear, int rows, const float* x, i
 }
 
 // word + token_type (+ absolute position) embeddings, LayerNorm(E), then the E -> H projection.
-void AlbertModel::embed(const ForwardRequest& request, TokenLayout& layout, Buffers& buffers) const {
+void AlbertModel::embed(const ForwardRequest& request, const TokenLayout& layout, Buffers& buffers) const {
   const ModelConfig& c = config_;
   const int E = c.embedding_size;
   const int tokens = layout.tokens();

@@ -71,7 +71,7 @@ class AlbertModel {
   Linear load_fused_qkv(const WeightSource& w, const std::string& prefix);
   std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
 
-  void embed(const ForwardRequest& request, struct TokenLayout& layout, Buffers& buffers) const;
+  void embed(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers) const;
   void run_layer(const Layer& layer, const struct TokenLayout& layout, Buffers& buffers,
                  float* probabilities) const;
   void run_heads(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers,
