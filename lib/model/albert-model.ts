@@ -9,7 +9,7 @@ import { nativeConfig, parseConfig, type AlbertConfig } from './config';
 import { checkHead, headFromArchitectures, type AlbertHead } from './heads';
 import { parseSafetensors } from './safetensors';
 import { checkRange, toIntTensor, type IntTensorInput, type Tensor } from './tensor';
-import { Batcher, type BatchingOptions, type ModelStats } from './batcher';
+import { Batcher, checkBatchingOptions, type BatchingOptions, type ModelStats } from './batcher';
 import { selectTensors } from './weights';
 
 export type Isa = 'scalar' | 'avx2' | 'avx512';
@@ -121,7 +121,7 @@ export class AlbertModel {
   #handle: NativeModelHandle | null;
   readonly #batcher: Batcher;
 
-  private constructor(config: AlbertConfig, head: AlbertHead, options: CheckedOptions, handle: NativeModelHandle, batching: BatchingOptions) {
+  private constructor(config: AlbertConfig, head: AlbertHead, options: CheckedOptions, handle: NativeModelHandle, batching: Required<BatchingOptions>) {
     this.config = config;
     this.head = head;
     this.isa = options.isa;
@@ -137,7 +137,7 @@ export class AlbertModel {
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new AlbertError('ERR_NOT_FOUND', `model folder not found: ${dir}`);
     const checked = checkOptions(options);
-    new Batcher(() => null, options.batching); // validates the batching options before loading
+    const batching = checkBatchingOptions(options.batching);
 
     const configPath = join(dir, 'config.json');
     const configText = (await readRequired(configPath, 'config.json')).toString('utf8');
@@ -159,7 +159,7 @@ export class AlbertModel {
     } catch (error) {
       throw fromNativeError(error, `loading ${dir}`);
     }
-    return new AlbertModel(config, head, checked, handle, options.batching ?? {});
+    return new AlbertModel(config, head, checked, handle, batching);
   }
 
   /** True after dispose(). */

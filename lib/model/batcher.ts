@@ -95,15 +95,12 @@ export class Batcher {
   #timer: NodeJS.Timeout | null = null;
   #stats = { batches: 0, requests: 0, tokens: 0 };
 
-  constructor(handle: () => NativeModelHandle | null, options: BatchingOptions = {}) {
+  constructor(handle: () => NativeModelHandle | null, options: Required<BatchingOptions>) {
     this.#handle = handle;
-    this.#maxBatchSize = checkInt('maxBatchSize', options.maxBatchSize ?? 32, 1);
-    this.#maxWaitMs = checkInt('maxWaitMs', options.maxWaitMs ?? 0, 0);
-    this.#maxQueue = checkInt('maxQueue', options.maxQueue ?? 4096, 1);
-    this.#whenFull = options.whenFull ?? 'error';
-    if (this.#whenFull !== 'error' && this.#whenFull !== 'wait') {
-      throw new AlbertError('ERR_CONFIG', `batching.whenFull must be 'error' or 'wait', got ${String(options.whenFull)}`);
-    }
+    this.#maxBatchSize = options.maxBatchSize;
+    this.#maxWaitMs = options.maxWaitMs;
+    this.#maxQueue = options.maxQueue;
+    this.#whenFull = options.whenFull;
   }
 
   stats(): ModelStats {
@@ -220,6 +217,20 @@ export class Batcher {
     if (p.signal?.aborted) p.reject(abortError());
     else settle();
   }
+}
+
+/** Validates batching options and fills in the defaults; throws ERR_CONFIG naming the field. */
+export function checkBatchingOptions(options: BatchingOptions = {}): Required<BatchingOptions> {
+  const whenFull = options.whenFull ?? 'error';
+  if (whenFull !== 'error' && whenFull !== 'wait') {
+    throw new AlbertError('ERR_CONFIG', `batching.whenFull must be 'error' or 'wait', got ${String(options.whenFull)}`);
+  }
+  return {
+    maxBatchSize: checkInt('maxBatchSize', options.maxBatchSize ?? 32, 1),
+    maxWaitMs: checkInt('maxWaitMs', options.maxWaitMs ?? 0, 0),
+    maxQueue: checkInt('maxQueue', options.maxQueue ?? 4096, 1),
+    whenFull,
+  };
 }
 
 function checkInt(name: string, value: number, min: number): number {
