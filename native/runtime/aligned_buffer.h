@@ -36,6 +36,13 @@ class AlignedBuffer {
     size_ = count;
   }
 
+  // Scratch use: at least `count` elements, reallocating only to grow (contents are not kept
+  // across a reallocation), so steady-state calls do not allocate.
+  T* at_least(std::size_t count) {
+    if (size_ < count) resize(count);
+    return data_;
+  }
+
   T* data() { return data_; }
   const T* data() const { return data_; }
   std::size_t size() const { return size_; }

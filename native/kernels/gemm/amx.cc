@@ -27,6 +27,7 @@
 #include "kernels/activation/vector_math.h"
 #include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
+#include "runtime/aligned_buffer.h"
 
 namespace albert {
 namespace gemm {
@@ -79,22 +80,6 @@ void configure_tiles() {
   }
   _tile_loadconfig(&cfg);
 }
-
-// A per-thread buffer of bf16 A strips that only grows.
-struct Bf16Scratch {
-  uint16_t* data = nullptr;
-  std::size_t capacity = 0;
-  ~Bf16Scratch() { std::free(data); }
-  uint16_t* get(std::size_t count) {
-    if (count > capacity) {
-      std::free(data);
-      capacity = (count + 31) / 32 * 32;
-      data = static_cast<uint16_t*>(std::aligned_alloc(64, capacity * sizeof(uint16_t)));
-      if (!data) throw std::bad_alloc();
-    }
-    return data;
-  }
-};
 
 // rows x k floats of A -> ceil(rows / 32) strips of kpad / 32 K steps, each step two 16 x 32
 // bf16 tiles (rows 0-15, then 16-31 of the strip), zeros in the padding (rows past `rows`,
@@ -237,7 +222,7 @@ void compute_block(const uint16_t* a, int steps, const uint16_t* b0, const uint1
 
 void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
                     float* c, int ldc, const Epilogue& ep) {
-  thread_local Bf16Scratch scratch;
+  thread_local AlignedBuffer<uint16_t> scratch;
   // Two block buffers: the tiles of one block are stored into one while the other block's
   // epilogue is still draining from the other.
   alignas(64) float out[2][kBlock * kBlock];
@@ -248,7 +233,7 @@ void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, con
   const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;  // one 16-column group of B
   const std::size_t strip_elems = static_cast<std::size_t>(steps) * kStepElems;
   const int row_block = rows_at_once(kpad);
-  uint16_t* a_bf16 = scratch.get(static_cast<std::size_t>(row_block / kBlock) * strip_elems);
+  uint16_t* a_bf16 = scratch.at_least(static_cast<std::size_t>(row_block / kBlock) * strip_elems);
   const int group = panels_per_group(kpad);
   const int rows_per_step = (kBlock + steps - 1) / steps;
   configure_tiles();

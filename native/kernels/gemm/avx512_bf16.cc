@@ -11,6 +11,7 @@
 
 #include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
+#include "runtime/aligned_buffer.h"
 
 namespace albert {
 namespace gemm {
@@ -20,22 +21,6 @@ namespace {
 constexpr int kMr = 14;
 constexpr int kNr = 32;
 constexpr int kRowsAtOnce = kMr * 16;  // rows of A converted together
-
-// A per-thread buffer of packed pairs that only grows.
-struct PairScratch {
-  uint32_t* data = nullptr;
-  std::size_t capacity = 0;
-  ~PairScratch() { std::free(data); }
-  uint32_t* get(std::size_t count) {
-    if (count > capacity) {
-      std::free(data);
-      capacity = (count + 15) / 16 * 16;
-      data = static_cast<uint32_t*>(std::aligned_alloc(64, capacity * sizeof(uint32_t)));
-      if (!data) throw std::bad_alloc();
-    }
-    return data;
-  }
-};
 
 // rows x k floats of A -> kMr-row panels [kpad / 2][kMr] of bf16 pairs, zero padded in k.
 void pack_a_pairs(const float* a, int lda, int rows, int k, int kpad, uint32_t* dst) {
@@ -86,11 +71,11 @@ constexpr TileFn kTiles[kMr + 1] = {nullptr,  tile<1>,  tile<2>,  tile<3>,  tile
 
 void avx512_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
                        float* c, int ldc, const Epilogue& ep) {
-  thread_local PairScratch scratch;
+  thread_local AlignedBuffer<uint32_t> scratch;
   const int kpad = bf16_k_padded(b.k);
   const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;
   const std::size_t panel_stride = static_cast<std::size_t>(kpad / 2) * kMr;
-  uint32_t* a_pairs = scratch.get(panel_stride * (kRowsAtOnce / kMr));
+  uint32_t* a_pairs = scratch.at_least(panel_stride * (kRowsAtOnce / kMr));
   for (int ic = r0; ic < r1; ic += kRowsAtOnce) {
     const int mb = r1 - ic < kRowsAtOnce ? r1 - ic : kRowsAtOnce;
     pack_a_pairs(a + static_cast<std::size_t>(ic) * lda, lda, mb, b.k, kpad, a_pairs);

@@ -98,13 +98,6 @@ void for_each_rectangle(ThreadPool* pool, int m, int n, int k, int mr, int nr, d
   parallel_for(threads > 1 ? pool : nullptr, split.tm * split.tn, task);
 }
 
-// Grows a per-thread scratch buffer; never shrinks, so steady-state calls do not allocate.
-template <typename T>
-T* scratch(AlignedBuffer<T>& buffer, std::size_t count) {
-  if (buffer.size() < count) buffer.resize(count);
-  return buffer.data();
-}
-
 // Where the fp32 driver finds B: nr-wide panels `panel` floats apart, consecutive k `row`
 // floats apart (packed: k * nr and nr; read in place: nr and ldb).
 struct F32B {
@@ -130,7 +123,7 @@ void f32_rectangle(const F32Kernel& kern, int r0, int r1, int c0, int c1, const 
   thread_local AlignedBuffer<float> a_buffer;
   const int k = b.k;
   const int kc = k_block(kern, k);
-  float* a_packed = scratch(a_buffer, static_cast<std::size_t>(kern.mc) * kc);
+  float* a_packed = a_buffer.at_least(static_cast<std::size_t>(kern.mc) * kc);
   const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
   for (int jc = c0; jc < c1; jc += kern.nc) {
     const int nb = std::min(kern.nc, c1 - jc);
@@ -231,7 +224,7 @@ void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b,
   }
   // B changes every call (attention's K), so it is packed into this thread's scratch.
   thread_local AlignedBuffer<float> b_buffer;
-  float* packed = detail::scratch(b_buffer, detail::packed_b_f32_size(n, k, kern.nr));
+  float* packed = b_buffer.at_least(detail::packed_b_f32_size(n, k, kern.nr));
   kern.pack_b(b, n, k, ldb, b_transposed, packed);
   detail::run_f32(kern, m, a, lda, detail::packed_view(packed, n, k, kern.nr), c, ldc, epilogue, pool);
 }
