@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include "kernels/activation/vector_math.h"
+#include "kernels/gemm/epilogue_rows.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
@@ -75,20 +76,9 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
 using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
 constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>};
 
-// The epilogue on a tile of C that is still in L1: plain loops that vectorise under this
-// file's flags, the activation from vector_math.h.
+// The epilogue on a tile of C that is still in L1, vectorised under this file's flags.
 void epilogue_tile(const BlockEpilogue& ep, int m, int n, float* c, int ldc) {
-  for (int i = 0; i < m; ++i) {
-    float* row = c + static_cast<std::ptrdiff_t>(i) * ldc;
-    if (ep.bias) {
-      for (int j = 0; j < n; ++j) row[j] += ep.bias[j];
-    }
-    vm_activate_array(ep.activation, row, n);
-    if (ep.residual) {
-      const float* r = ep.residual + static_cast<std::ptrdiff_t>(i) * ep.ldr;
-      for (int j = 0; j < n; ++j) row[j] += r[j];
-    }
-  }
+  epilogue_rows(ep, m, n, c, ldc, [&](float* row, int width) { vm_activate_array(ep.activation, row, width); });
 }
 
 // B is always packed here (direct_b = false), so b_row is nr.
