@@ -275,35 +275,45 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   layer_norm(options_.isa, buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
+namespace {
+
+// The hidden rows request.logits_at selects, gathered in (batch, position) order; a selected
+// position that was not computed (padding) is an input error.
+std::vector<float> gather_selected_rows(const ForwardRequest& request, const TokenLayout& layout,
+                                        const std::vector<float>& hidden, int H) {
+  std::vector<float> out;
+  for (int b = 0; b < layout.batch; ++b) {
+    const int32_t* select = request.logits_at + static_cast<long>(b) * layout.seq_len;
+    int r = layout.seq_begin[b];
+    for (int s = 0; s < layout.seq_len; ++s) {
+      while (r < layout.seq_begin[b + 1] && layout.position[r] < s) ++r;
+      if (!select[s]) continue;
+      if (r == layout.seq_begin[b + 1] || layout.position[r] != s) {
+        throw std::invalid_argument("logitsAt selects padded position " + std::to_string(s) + " of row " + std::to_string(b));
+      }
+      out.insert(out.end(), hidden.begin() + static_cast<long>(r) * H, hidden.begin() + static_cast<long>(r + 1) * H);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 // decoder(LN(act(dense(h)))), with LN eps = layer_norm_eps; over every computed token, or only
 // the rows request.logits_at selects (then returned compact as [count, vocab]).
 Tensor AlbertModel::masked_lm_logits(const ForwardRequest& request, const TokenLayout& layout, const Buffers& buf) const {
   const ModelConfig& c = config_;
   const int E = c.embedding_size, H = c.hidden_size, V = c.vocab_size;
-  std::vector<int> rows;  // packed rows to decode
+  std::vector<float> selected;
+  const float* hidden = buf.hidden.data();
+  int n = layout.tokens();
   if (request.logits_at) {
-    for (int b = 0; b < layout.batch; ++b) {
-      const int32_t* select = request.logits_at + static_cast<long>(b) * layout.seq_len;
-      int r = layout.seq_begin[b];
-      for (int s = 0; s < layout.seq_len; ++s) {
-        while (r < layout.seq_begin[b + 1] && layout.position[r] < s) ++r;
-        if (!select[s]) continue;
-        if (r == layout.seq_begin[b + 1] || layout.position[r] != s) {
-          throw std::invalid_argument("logitsAt selects padded position " + std::to_string(s) + " of row " + std::to_string(b));
-        }
-        rows.push_back(r);
-      }
-    }
-  } else {
-    for (int r = 0; r < layout.tokens(); ++r) rows.push_back(r);
-  }
-  const int n = static_cast<int>(rows.size());
-  std::vector<float> hidden(static_cast<size_t>(n) * H);
-  for (int i = 0; i < n; ++i) {
-    std::memcpy(&hidden[static_cast<size_t>(i) * H], &buf.hidden[static_cast<size_t>(rows[i]) * H], H * sizeof(float));
+    selected = gather_selected_rows(request, layout, buf.hidden, H);
+    hidden = selected.data();
+    n = static_cast<int>(selected.size() / H);
   }
   std::vector<float> transformed(static_cast<size_t>(n) * E);
-  apply_linear(*mlm_dense_, n, hidden.data(), H, transformed.data(), E, c.hidden_act);
+  apply_linear(*mlm_dense_, n, hidden, H, transformed.data(), E, c.hidden_act);
   layer_norm(options_.isa, transformed.data(), n, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
   std::vector<float> logits(static_cast<size_t>(n) * V);
   apply_linear(*mlm_decoder_, n, transformed.data(), E, logits.data(), V);
