@@ -37,7 +37,9 @@ const threads = Number(opts.threads);
 const seconds = Number(opts.seconds);
 
 const addon = process.env.ALBERT_NATIVE_ADDON ?? path.join(ROOT, 'build', 'Release', 'albert_native.node');
-const t = createRequire(import.meta.url)(addon)._testing;
+const native = createRequire(import.meta.url)(addon);
+const t = native._testing;
+const cpu = native.cpuFeatures();
 
 // ALBERT-base: hidden 768, FFN 3072, fused QKV 2304, embedding 128 -> 768 projection.
 const NK = [[768, 768], [2304, 768], [3072, 768], [768, 3072], [768, 128]];
@@ -143,9 +145,9 @@ const pct = (x, p) => `${((100 * x) / p).toFixed(0)}%`;
 
 const loadBefore = os.loadavg()[0];
 const peakBefore = peak();
-const isa = t.cpu.best;
-const bf16 = t.cpu.amxbf16 || t.cpu.avx512bf16;
-const bf16Kernel = t.cpu.amxbf16 ? 'AMX' : 'AVX512-BF16';
+const isa = cpu.best;
+const bf16 = cpu.amxbf16 || cpu.avx512bf16;
+const bf16Kernel = cpu.amxbf16 ? 'AMX' : 'AVX512-BF16';
 const cases = [];
 for (const m of MS) {
   for (const [n, k] of NK) {
@@ -163,7 +165,7 @@ const timed = timeCases(flat);
 const result = new Map(flat.map((c, i) => [c, timed[i]]));
 const peak1 = singlePeak();
 let amxPeak = 0;
-if (t.cpu.amxbf16) {
+if (cpu.amxbf16) {
   for (let i = 0; i < 3; i += 1) {
     waitForQuiet();
     amxPeak = Math.max(amxPeak, t.measurePeakGflops(threads, 0.3, 'bf16'));

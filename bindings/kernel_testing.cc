@@ -262,23 +262,9 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   return out;
 }
 
-Napi::Object CpuInfo(Napi::Env env) {
-  Napi::Object cpu = Napi::Object::New(env);
-  cpu.Set("avx2", albert::cpu_supports(Isa::kAvx2));
-  cpu.Set("avx512", albert::cpu_supports(Isa::kAvx512));
-  cpu.Set("avx512bf16", albert::cpu_has_avx512_bf16());
-  cpu.Set("amxbf16", albert::cpu_has_amx_bf16());
-  cpu.Set("best", albert::isa_name(albert::best_isa()));
-  return cpu;
-}
-
 template <Napi::Value (*F)(const Napi::CallbackInfo&)>
 Napi::Value Guarded(const Napi::CallbackInfo& info) {
   return guarded(info, F);
-}
-
-Napi::Value DefaultIsa(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), albert::isa_name(albert::default_isa()));
 }
 
 }  // namespace
@@ -290,10 +276,8 @@ void InitKernelTesting(Napi::Env env, Napi::Object exports) {
   t.Set("activation", Napi::Function::New<Guarded<Activation>>(env, "activation"));
   t.Set("measurePeakGflops", Napi::Function::New<Guarded<MeasurePeakGflops>>(env, "measurePeakGflops"));
   t.Set("benchGemm", Napi::Function::New<Guarded<BenchGemm>>(env, "benchGemm"));
-  t.Set("defaultIsa", Napi::Function::New<Guarded<DefaultIsa>>(env, "defaultIsa"));
   t.Set("softmax", Napi::Function::New<Guarded<Softmax>>(env, "softmax"));
   t.Set("layerNorm", Napi::Function::New<Guarded<LayerNorm>>(env, "layerNorm"));
-  t.Set("cpu", CpuInfo(env));
   exports.Set("_testing", t);
 }
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ACTIVATIONS, addonPath, compareGemm, fp32Isas, makeCase, t } from './gemm_helpers.mjs';
+import { ACTIVATIONS, addonPath, compareGemm, cpu, fp32Isas, makeCase, t } from './gemm_helpers.mjs';
 
 const FP32_REL = 1e-5;
 
@@ -74,7 +74,7 @@ test('ISAs: every supported one agrees with the reference on ALBERT FFN shape', 
 
 test('forcing an ISA the CPU lacks or an unknown one throws', () => {
   for (const isa of ['avx2', 'avx512']) {
-    if (t.cpu[isa]) continue;
+    if (cpu[isa]) continue;
     assert.throws(() => t.gemm({ ...makeCase({ m: 2, n: 2, k: 2 }), isa }), /not supported/);
   }
   assert.throws(() => t.gemm({ ...makeCase({ m: 2, n: 2, k: 2 }), isa: 'sse9' }), /unknown ISA 'sse9'/);
@@ -88,29 +88,29 @@ test('bad arguments throw instead of reading out of bounds', () => {
 });
 
 test('cpu info names the best ISA', () => {
-  assert.ok(['scalar', 'avx2', 'avx512'].includes(t.cpu.best));
-  assert.ok(fp32Isas.includes(t.cpu.best));
+  assert.ok(['scalar', 'avx2', 'avx512'].includes(cpu.best));
+  assert.ok(fp32Isas.includes(cpu.best));
 });
 
 function childDefaultIsa(env) {
-  const script = `try { console.log(require(${JSON.stringify(addonPath)})._testing.defaultIsa()); } catch (e) { console.log('ERROR ' + e.message); }`;
+  const script = `try { console.log(require(${JSON.stringify(addonPath)}).defaultIsa()); } catch (e) { console.log('ERROR ' + e.message); }`;
   const run = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
   return run.stdout.trim();
 }
 
 test('ALBERT_ISA selects the ISA and rejects bad values clearly', () => {
   assert.is(childDefaultIsa({ ALBERT_ISA: 'scalar' }), 'scalar');
-  assert.is(childDefaultIsa({ ALBERT_ISA: '' }), t.cpu.best);
+  assert.is(childDefaultIsa({ ALBERT_ISA: '' }), cpu.best);
   assert.match(childDefaultIsa({ ALBERT_ISA: 'bogus' }), /^ERROR ALBERT_ISA: unknown ISA 'bogus' \(expected scalar, avx2 or avx512\)/);
   for (const isa of ['avx2', 'avx512']) {
     const out = childDefaultIsa({ ALBERT_ISA: isa });
-    if (t.cpu[isa]) assert.is(out, isa);
+    if (cpu[isa]) assert.is(out, isa);
     else assert.match(out, /^ERROR ALBERT_ISA: ISA '.*' is not supported by this CPU/);
   }
 });
 
 test('measured FMA peak is positive', () => {
-  if (t.cpu.best === 'scalar') return;
+  if (cpu.best === 'scalar') return;
   assert.ok(t.measurePeakGflops(1, 0.05) > 1);
 });
 

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ACTIVATIONS, bf16Paths, compareGemm, makeCase, t } from './gemm_helpers.mjs';
+import { ACTIVATIONS, bf16Paths, compareGemm, cpu, makeCase, t } from './gemm_helpers.mjs';
 
 // bf16 keeps 8 significant bits: each product is off by up to ~2^-8 relative.
 const BF16_REL = 1e-2;
@@ -92,8 +92,8 @@ test('bf16 paths agree with each other to bf16 rounding of the inputs', () => {
 test('bf16 without the hardware, or a forced path the CPU lacks, throws clearly', () => {
   const o = { ...makeCase({ m: 2, n: 2, k: 2 }), precision: 'bf16' };
   if (bf16Paths.length === 0) assert.throws(() => t.gemm(o), /bf16 needs AMX-BF16 or AVX512-BF16/);
-  if (!t.cpu.amxbf16) assert.throws(() => t.gemm({ ...o, bf16Path: 'amx' }), /AMX-BF16/);
-  if (!t.cpu.avx512bf16) assert.throws(() => t.gemm({ ...o, bf16Path: 'avx512bf16' }), /AVX512-BF16/);
+  if (!cpu.amxbf16) assert.throws(() => t.gemm({ ...o, bf16Path: 'amx' }), /AMX-BF16/);
+  if (!cpu.avx512bf16) assert.throws(() => t.gemm({ ...o, bf16Path: 'avx512bf16' }), /AVX512-BF16/);
   assert.throws(() => t.gemm({ ...o, bf16Path: 'tpu' }), /bf16Path must be/);
   assert.throws(() => t.gemm({ ...o, precision: 'fp8' }), /precision must be/);
 });

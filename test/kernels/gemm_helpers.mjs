@@ -8,12 +8,14 @@ export const addonPath =
   process.env.ALBERT_NATIVE_ADDON ?? fileURLToPath(new URL('../../build/Release/albert_native.node', import.meta.url));
 export const native = createRequire(import.meta.url)(addonPath);
 export const t = native._testing;
+// The addon's public CPU probe: { avx2, avx512, avx512bf16, amxbf16, best }.
+export const cpu = native.cpuFeatures();
 
 export const ACTIVATIONS = ['identity', 'gelu', 'gelu_new', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'tanh'];
 
 // The fp32 ISAs this CPU runs (scalar always).
-export const fp32Isas = ['scalar', ...(t.cpu.avx2 ? ['avx2'] : []), ...(t.cpu.avx512 ? ['avx512'] : [])];
-export const bf16Paths = [...(t.cpu.amxbf16 ? ['amx'] : []), ...(t.cpu.avx512bf16 ? ['avx512bf16'] : [])];
+export const fp32Isas = ['scalar', ...(cpu.avx2 ? ['avx2'] : []), ...(cpu.avx512 ? ['avx512'] : [])];
+export const bf16Paths = [...(cpu.amxbf16 ? ['amx'] : []), ...(cpu.avx512bf16 ? ['avx512bf16'] : [])];
 
 // Deterministic uniform [-1, 1) floats (mulberry32), so a failure reproduces.
 export function randomFloats(count, seed) {
