@@ -1,7 +1,10 @@
 // What this CPU offers the engine, for diagnostics and for choosing `isa` / `precision`.
 import { fromNativeError } from './errors';
 import { native } from './native';
-import type { Isa } from './model/albert-model';
+
+/** Instruction-set paths of the fp32 kernels, slowest first. */
+export const ISAS = ['scalar', 'avx2', 'avx512'] as const;
+export type Isa = (typeof ISAS)[number];
 
 export interface CpuInfo {
   /** Instruction-set paths this CPU can run, slowest first. */
@@ -14,17 +17,23 @@ export interface CpuInfo {
   amx: boolean;
 }
 
-export function cpuInfo(): CpuInfo {
-  const addon = native();
-  const f = addon.cpuFeatures();
-  const supportedIsas: Isa[] = ['scalar'];
-  if (f.avx2) supportedIsas.push('avx2');
-  if (f.avx512) supportedIsas.push('avx512');
-  let defaultIsa: Isa;
+/** ALBERT_ISA when set (an AlbertError ERR_ISA when it names an unknown or missing path), else the best. */
+export function defaultIsa(): Isa {
   try {
-    defaultIsa = addon.defaultIsa() as Isa;
+    return native().defaultIsa() as Isa;
   } catch (error) {
     throw fromNativeError(error, 'ALBERT_ISA');
   }
-  return { supportedIsas, defaultIsa, bf16: f.amxbf16 || f.avx512bf16, amx: f.amxbf16 };
+}
+
+/** Whether the bf16 kernels can run here. */
+export function hasBf16(): boolean {
+  const f = native().cpuFeatures();
+  return f.amxbf16 || f.avx512bf16;
+}
+
+export function cpuInfo(): CpuInfo {
+  const f = native().cpuFeatures();
+  const supportedIsas = ISAS.filter((isa) => isa === 'scalar' || f[isa]);
+  return { supportedIsas, defaultIsa: defaultIsa(), bf16: hasBf16(), amx: f.amxbf16 };
 }

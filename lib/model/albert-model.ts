@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
+import { defaultIsa, hasBf16, ISAS, type Isa } from '../cpu';
 import { AlbertError, fromNativeError } from '../errors';
 import { native, type NativeModelHandle, type NativeTensor } from '../native';
 import { nativeConfig, parseConfig, type AlbertConfig } from './config';
@@ -12,7 +13,7 @@ import { checkRange, toIntTensor, type IntTensorInput, type Tensor } from './ten
 import { Batcher, checkBatchingOptions, type BatchingOptions, type ModelStats } from './batcher';
 import { selectTensors } from './weights';
 
-export type Isa = 'scalar' | 'avx2' | 'avx512';
+export type { Isa };
 export type Precision = 'fp32' | 'bf16';
 
 export interface FromPretrainedOptions {
@@ -97,19 +98,10 @@ function checkOptions(options: FromPretrainedOptions): CheckedOptions {
   }
   const precision = options.precision ?? 'fp32';
   if (precision !== 'fp32' && precision !== 'bf16') throw new AlbertError('ERR_CONFIG', `option precision must be 'fp32' or 'bf16', got ${String(precision)}`);
-  const addon = native();
-  if (precision === 'bf16') {
-    const cpu = addon.cpuFeatures();
-    if (!cpu.amxbf16 && !cpu.avx512bf16) throw new AlbertError('ERR_ISA', 'precision bf16 needs a CPU with AMX-BF16 or AVX512-BF16');
-  }
-  let isa: string;
-  try {
-    isa = options.isa ?? addon.defaultIsa();
-  } catch (error) {
-    throw fromNativeError(error, 'ALBERT_ISA');
-  }
-  if (!['scalar', 'avx2', 'avx512'].includes(isa)) throw new AlbertError('ERR_ISA', `unknown isa ${JSON.stringify(isa)} (scalar, avx2 or avx512)`);
-  return { threads, precision, isa: isa as Isa };
+  if (precision === 'bf16' && !hasBf16()) throw new AlbertError('ERR_ISA', 'precision bf16 needs a CPU with AMX-BF16 or AVX512-BF16');
+  const isa = options.isa ?? defaultIsa();
+  if (!ISAS.includes(isa)) throw new AlbertError('ERR_ISA', `unknown isa ${JSON.stringify(isa)} (${ISAS.join(', ')})`);
+  return { threads, precision, isa };
 }
 
 export class AlbertModel {
