@@ -2,18 +2,21 @@
  * Every failure albert-native reports on purpose is an `AlbertError` with a stable `code`,
  * so callers can branch on the kind of problem without parsing messages.
  */
-export type AlbertErrorCode =
-  | 'ERR_NOT_FOUND' // a model folder or file does not exist
-  | 'ERR_CONFIG' // config.json is malformed or names something unsupported
-  | 'ERR_SAFETENSORS' // the weights file is corrupt or inconsistent
-  | 'ERR_WEIGHTS' // a tensor the model needs is missing or has the wrong shape / dtype
-  | 'ERR_INPUT' // forward() inputs are invalid (ids, dims, masks)
-  | 'ERR_ISA' // the requested instruction set or precision is unavailable on this CPU
-  | 'ERR_DISPOSED' // the model was used after dispose()
-  | 'ERR_ABORTED' // the caller's AbortSignal fired before the result was ready
-  | 'ERR_QUEUE_FULL' // the model's request queue is full (batching.whenFull: 'error')
-  | 'ERR_NATIVE' // the native addon is missing or the engine failed
-  | 'ERR_OUT_OF_MEMORY';
+export const ALBERT_ERROR_CODES = [
+  'ERR_NOT_FOUND', // a model folder or file does not exist
+  'ERR_CONFIG', // config.json is malformed or names something unsupported; a bad option
+  'ERR_SAFETENSORS', // the weights file is corrupt or inconsistent
+  'ERR_WEIGHTS', // a tensor the model needs is missing or has the wrong shape / dtype
+  'ERR_INPUT', // forward() inputs are invalid (ids, dims, masks)
+  'ERR_ISA', // the requested instruction set or precision is unavailable on this CPU
+  'ERR_DISPOSED', // the model was used after dispose()
+  'ERR_ABORTED', // the caller's AbortSignal fired before the result was ready
+  'ERR_QUEUE_FULL', // the model's request queue is full (batching.whenFull: 'error')
+  'ERR_NATIVE', // the native addon is missing or the engine failed
+  'ERR_OUT_OF_MEMORY',
+] as const;
+
+export type AlbertErrorCode = (typeof ALBERT_ERROR_CODES)[number];
 
 export class AlbertError extends Error {
   readonly code: AlbertErrorCode;
@@ -25,10 +28,7 @@ export class AlbertError extends Error {
   }
 }
 
-const KNOWN_CODES = new Set<string>([
-  'ERR_NOT_FOUND', 'ERR_CONFIG', 'ERR_SAFETENSORS', 'ERR_WEIGHTS', 'ERR_INPUT', 'ERR_ISA',
-  'ERR_DISPOSED', 'ERR_ABORTED', 'ERR_QUEUE_FULL', 'ERR_NATIVE', 'ERR_OUT_OF_MEMORY',
-]);
+const KNOWN_CODES = new Set<string>(ALBERT_ERROR_CODES);
 
 /** Wraps an error thrown by the native addon (which carries a `code`) as an AlbertError. */
 export function fromNativeError(error: unknown, context: string): AlbertError {
