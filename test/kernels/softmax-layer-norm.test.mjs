@@ -5,16 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
+import { assertClose } from '../helpers/assert.mjs';
 import { fp32Isas, randomFloats, t } from './gemm_helpers.mjs';
-
-function assertClose(got, want, label, rel = 2e-6, abs = 1e-7) {
-  assert.is(got.length, want.length, `${label}: length`);
-  for (let i = 0; i < want.length; ++i) {
-    if (!(Math.abs(got[i] - want[i]) <= abs + rel * Math.abs(want[i]))) {
-      assert.unreachable(`${label}[${i}]: got ${got[i]}, want ${want[i]}`);
-    }
-  }
-}
 
 const SOFTMAX_SHAPES = [[1, 1], [1, 7], [3, 13], [5, 16], [2, 17], [7, 127], [4, 128], [3, 513]];
 const NORM_SHAPES = [[1, 1, 1], [2, 7, 7], [3, 13, 20], [5, 48, 48], [2, 97, 101], [4, 768, 768], [3, 129, 200]];
@@ -26,7 +18,7 @@ for (const isa of fp32Isas) {
         const x = randomFloats(rows * cols, rows * 31 + cols).map((v) => v * spread);
         const want = t.softmax({ isa: 'reference', x, rows, cols, scale: 0.125 });
         const got = t.softmax({ isa, x, rows, cols, scale: 0.125 });
-        assertClose(got, want, `${isa} softmax ${rows}x${cols} spread ${spread}`, 3e-6, 1e-30);
+        assertClose(got, want, `${isa} softmax ${rows}x${cols} spread ${spread}`, { rel: 3e-6, abs: 1e-30 });
         for (let r = 0; r < rows; ++r) {
           const sum = got.subarray(r * cols, (r + 1) * cols).reduce((a, b) => a + b, 0);
           assert.ok(Math.abs(sum - 1) < 1e-5, `row ${r} sums to ${sum}`);
@@ -46,7 +38,7 @@ for (const isa of fp32Isas) {
         const got = t.layerNorm({ ...args, isa });
         // Summation order differs between paths: the mean's rounding (~1e-7 of the offset),
         // divided by the row's spread (>= ~1.5 here), bounds the difference.
-        assertClose(got, want, `${isa} layerNorm ${rows}x${width} (ld ${ld}, offset ${offset})`, 1e-5, 2e-5 + 1.5e-7 * offset);
+        assertClose(got, want, `${isa} layerNorm ${rows}x${width} (ld ${ld}, offset ${offset})`, { rel: 1e-5, abs: 2e-5 + 1.5e-7 * offset });
         for (let r = 0; r < rows; ++r) {
           for (let i = width; i < ld && r < rows - 1; ++i) assert.is(got[r * ld + i], x[r * ld + i], 'gap untouched');
         }

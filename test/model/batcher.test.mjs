@@ -2,7 +2,8 @@
 // limits, AbortSignal and dispose behave as documented.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AlbertError, AlbertModel } from 'albert-native';
+import { AlbertModel } from 'albert-native';
+import { assertClose, rejectsWithCode } from '../helpers/assert.mjs';
 import { modelDir } from '../helpers/golden.mjs';
 
 const TINY = modelDir('tiny-pretraining');
@@ -23,22 +24,7 @@ function request(batch, seq, seed, padTo = seq) {
 
 function assertCloseTensor(got, want, label) {
   assert.equal(got.dims, want.dims, `${label} dims`);
-  for (let i = 0; i < want.data.length; ++i) {
-    if (Math.abs(got.data[i] - want.data[i]) > 1e-5 + 1e-5 * Math.abs(want.data[i])) {
-      assert.unreachable(`${label}[${i}]: ${got.data[i]} vs ${want.data[i]}`);
-    }
-  }
-}
-
-async function rejectsWith(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.instance(e, AlbertError);
-    assert.is(e.code, code, e.message);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
+  assertClose(got.data, want.data, label, { abs: 1e-5, rel: 1e-5 });
 }
 
 test('merged batches give each caller the same answer as running alone', async () => {
@@ -97,10 +83,10 @@ test('AbortSignal cancels a queued call without disturbing the others', async ()
     const cancelled = model.forward(request(1, 8, 2), { signal: controller.signal });
     const third = model.forward(request(1, 8, 3));
     controller.abort();
-    await rejectsWith(cancelled, 'ERR_ABORTED');
+    await rejectsWithCode(cancelled, 'ERR_ABORTED');
     assert.equal((await first).lastHiddenState.dims, [8, 64, 64]);
     assert.equal((await third).lastHiddenState.dims, [1, 8, 64]);
-    await rejectsWith(model.forward(request(1, 8, 4), { signal: AbortSignal.abort() }), 'ERR_ABORTED');
+    await rejectsWithCode(model.forward(request(1, 8, 4), { signal: AbortSignal.abort() }), 'ERR_ABORTED');
   } finally {
     model.dispose();
   }
@@ -111,7 +97,7 @@ test('a full queue rejects with ERR_QUEUE_FULL, or waits when asked to', async (
   const patient = await AlbertModel.fromPretrained(TINY, { threads: 1, batching: { maxBatchSize: 1, maxQueue: 2, whenFull: 'wait' } });
   try {
     const calls = Array.from({ length: 4 }, (_, i) => strict.forward(request(4, 32, i + 1)));
-    await rejectsWith(calls[3], 'ERR_QUEUE_FULL');
+    await rejectsWithCode(calls[3], 'ERR_QUEUE_FULL');
     await Promise.all(calls.slice(0, 3));
     const waited = await Promise.all(Array.from({ length: 6 }, (_, i) => patient.forward(request(2, 16, i + 1))));
     assert.is(waited.length, 6);
@@ -140,7 +126,7 @@ test('dispose rejects queued calls with ERR_DISPOSED', async () => {
   const running = model.forward(request(8, 64, 1));
   const queued = model.forward(request(1, 8, 2));
   model.dispose();
-  await rejectsWith(queued, 'ERR_DISPOSED');
+  await rejectsWithCode(queued, 'ERR_DISPOSED');
   assert.equal((await running).lastHiddenState.dims, [8, 64, 64]);
 });
 

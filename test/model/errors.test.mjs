@@ -2,8 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { AlbertError, AlbertModel } from 'albert-native';
+import { AlbertModel } from 'albert-native';
 import { encodeSafetensors, readConfig, readSafetensors, writeModelDir } from '../helpers/checkpoint.mjs';
+import { rejectsWithCode } from '../helpers/assert.mjs';
 import { modelDir } from '../helpers/golden.mjs';
 
 const TINY = modelDir('tiny-pretraining');
@@ -11,22 +12,10 @@ const CONFIG = readConfig(TINY);
 const TENSORS = readSafetensors(join(TINY, 'model.safetensors'));
 const GOOD_BYTES = encodeSafetensors(TENSORS);
 
-async function rejects(promiseOrFn, code, pattern) {
-  try {
-    await (typeof promiseOrFn === 'function' ? promiseOrFn() : promiseOrFn);
-  } catch (error) {
-    assert.instance(error, AlbertError, `expected AlbertError, got ${error}`);
-    assert.is(error.code, code, `code of: ${error.message}`);
-    if (pattern) assert.match(error.message, pattern);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
-
 async function loadWith(config, bytes, pattern, code) {
   const { dir, cleanup } = writeModelDir(config, bytes);
   try {
-    await rejects(AlbertModel.fromPretrained(dir, { threads: 1 }), code, pattern);
+    await rejectsWithCode(AlbertModel.fromPretrained(dir, { threads: 1 }), code, pattern);
   } finally {
     cleanup();
   }
@@ -44,7 +33,7 @@ function withHeader(edit) {
 }
 
 test('missing folder, config.json or model.safetensors', async () => {
-  await rejects(AlbertModel.fromPretrained('/nonexistent/albert'), 'ERR_NOT_FOUND', /\/nonexistent\/albert/);
+  await rejectsWithCode(AlbertModel.fromPretrained('/nonexistent/albert'), 'ERR_NOT_FOUND', /\/nonexistent\/albert/);
   await loadWith(null, GOOD_BYTES, /config\.json/, 'ERR_NOT_FOUND');
   await loadWith(CONFIG, null, /model\.safetensors/, 'ERR_NOT_FOUND');
 });
@@ -111,29 +100,29 @@ test('missing or mis-shaped tensor, wrong dtype, bad position_ids', async () => 
 });
 
 test('bad options: unknown head, bad threads, unknown isa', async () => {
-  await rejects(AlbertModel.fromPretrained(TINY, { head: 'summarization' }), 'ERR_CONFIG', /unknown head "summarization"/);
-  await rejects(AlbertModel.fromPretrained(TINY, { threads: 0 }), 'ERR_CONFIG', /threads/);
-  await rejects(AlbertModel.fromPretrained(TINY, { isa: 'sse9' }), 'ERR_ISA', /sse9/);
-  await rejects(AlbertModel.fromPretrained(TINY, { precision: 'fp8' }), 'ERR_CONFIG', /precision/);
+  await rejectsWithCode(AlbertModel.fromPretrained(TINY, { head: 'summarization' }), 'ERR_CONFIG', /unknown head "summarization"/);
+  await rejectsWithCode(AlbertModel.fromPretrained(TINY, { threads: 0 }), 'ERR_CONFIG', /threads/);
+  await rejectsWithCode(AlbertModel.fromPretrained(TINY, { isa: 'sse9' }), 'ERR_ISA', /sse9/);
+  await rejectsWithCode(AlbertModel.fromPretrained(TINY, { precision: 'fp8' }), 'ERR_CONFIG', /precision/);
 });
 
 test('forward: bad ids, lengths, dims, empty batch, masks', async () => {
   const model = await AlbertModel.fromPretrained(TINY, { threads: 1 });
   try {
-    await rejects(model.forward({ inputIds: [[2, -1, 3]] }), 'ERR_INPUT', /inputIds\[1\] = -1 is not a valid token id/);
-    await rejects(model.forward({ inputIds: [[2, 1000, 3]] }), 'ERR_INPUT', /inputIds\[1\] = 1000.*vocab_size 1000/);
-    await rejects(model.forward({ inputIds: [Array(65).fill(5)] }), 'ERR_INPUT', /sequence length 65 exceeds max_position_embeddings 64/);
-    await rejects(model.forward({ inputIds: [[2, 5, 3]], attentionMask: [[1, 1]] }), 'ERR_INPUT', /attentionMask dims \[1, 2\] disagree with inputIds dims \[1, 3\]/);
-    await rejects(model.forward({ inputIds: [[2, 5, 3]], tokenTypeIds: [[0, 0, 0], [0, 0, 0]] }), 'ERR_INPUT', /tokenTypeIds dims/);
-    await rejects(model.forward({ inputIds: [[2, 5, 3]], tokenTypeIds: [[0, 2, 0]] }), 'ERR_INPUT', /token type id/);
-    await rejects(model.forward({ inputIds: { data: new Int32Array(0), dims: [0, 8] } }), 'ERR_INPUT', /empty batch/);
-    await rejects(model.forward({ inputIds: [] }), 'ERR_INPUT');
-    await rejects(model.forward({ inputIds: { data: new Int32Array(6), dims: [2, 4] } }), 'ERR_INPUT', /6 elements but dims \[2, 4\] need 8/);
-    await rejects(model.forward({ inputIds: [[2, 5], [3]] }), 'ERR_INPUT', /ragged/);
-    await rejects(model.forward({ inputIds: [[2, 5.5, 3]] }), 'ERR_INPUT', /not an integer/);
-    await rejects(model.forward({ inputIds: [[2, 5, 3]], attentionMask: [[0, 0, 0]] }), 'ERR_INPUT', /row 0 has no 1s/);
-    await rejects(model.forward({ inputIds: [[[2, 5, 3]]] }), 'ERR_INPUT', /2 dims/);
-    await rejects(model.forward(null), 'ERR_INPUT');
+    await rejectsWithCode(model.forward({ inputIds: [[2, -1, 3]] }), 'ERR_INPUT', /inputIds\[1\] = -1 is not a valid token id/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 1000, 3]] }), 'ERR_INPUT', /inputIds\[1\] = 1000.*vocab_size 1000/);
+    await rejectsWithCode(model.forward({ inputIds: [Array(65).fill(5)] }), 'ERR_INPUT', /sequence length 65 exceeds max_position_embeddings 64/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 5, 3]], attentionMask: [[1, 1]] }), 'ERR_INPUT', /attentionMask dims \[1, 2\] disagree with inputIds dims \[1, 3\]/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 5, 3]], tokenTypeIds: [[0, 0, 0], [0, 0, 0]] }), 'ERR_INPUT', /tokenTypeIds dims/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 5, 3]], tokenTypeIds: [[0, 2, 0]] }), 'ERR_INPUT', /token type id/);
+    await rejectsWithCode(model.forward({ inputIds: { data: new Int32Array(0), dims: [0, 8] } }), 'ERR_INPUT', /empty batch/);
+    await rejectsWithCode(model.forward({ inputIds: [] }), 'ERR_INPUT');
+    await rejectsWithCode(model.forward({ inputIds: { data: new Int32Array(6), dims: [2, 4] } }), 'ERR_INPUT', /6 elements but dims \[2, 4\] need 8/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 5], [3]] }), 'ERR_INPUT', /ragged/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 5.5, 3]] }), 'ERR_INPUT', /not an integer/);
+    await rejectsWithCode(model.forward({ inputIds: [[2, 5, 3]], attentionMask: [[0, 0, 0]] }), 'ERR_INPUT', /row 0 has no 1s/);
+    await rejectsWithCode(model.forward({ inputIds: [[[2, 5, 3]]] }), 'ERR_INPUT', /2 dims/);
+    await rejectsWithCode(model.forward(null), 'ERR_INPUT');
     // Still usable after all that.
     const ok = await model.forward({ inputIds: { data: new BigInt64Array([2n, 5n, 3n]), dims: [1, 3] } });
     assert.equal(ok.lastHiddenState.dims, [1, 3, 64]);
@@ -147,7 +136,7 @@ test('forward after dispose', async () => {
   model.dispose();
   model.dispose(); // idempotent
   assert.ok(model.disposed);
-  await rejects(model.forward({ inputIds: [[2, 3]] }), 'ERR_DISPOSED', /after dispose/);
+  await rejectsWithCode(model.forward({ inputIds: [[2, 3]] }), 'ERR_DISPOSED', /after dispose/);
 });
 
 test.run();
