@@ -1,6 +1,6 @@
 // Test-side checkpoint tools: read a fixture's tensors, write modified safetensors files and
 // model folders (other dtypes, renamed keys, extra config fields), and corrupt them on purpose.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +95,3 @@ export function readConfig(dir) {
   return JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
 }
 
-export { mkdirSync };
