@@ -1,11 +1,10 @@
 // `albert-native info DIR`: config summary, parameter counts, layer schedule, CPU path.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { cpuInfo } from '../cpu';
-import { AlbertError } from '../errors';
-import { groupOfLayer, parseConfig, type AlbertConfig } from '../model/config';
+import { readConfig } from '../model/albert-model';
+import { groupOfLayer, type AlbertConfig } from '../model/config';
 import { checkHead, headFromArchitectures, type AlbertHead } from '../model/heads';
 import { expectedTensors } from '../model/weights';
 import { AlbertTokenizer } from '../tokenizer/albert-tokenizer';
@@ -47,15 +46,7 @@ function millions(n: number): string {
 }
 
 async function describe(dir: string, headOption: string | undefined) {
-  const configPath = join(dir, 'config.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(configPath, 'utf8'));
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new AlbertError(missing ? 'ERR_NOT_FOUND' : 'ERR_CONFIG', missing ? `config.json not found: ${configPath}` : `${configPath}: ${(error as Error).message}`);
-  }
-  const config = parseConfig(raw, configPath);
+  const config = await readConfig(dir);
   const head = headOption === undefined ? headFromArchitectures(config.architectures) : checkHead(headOption);
   const tokenizerPath = join(dir, 'spiece.model');
   const tokenizer = existsSync(tokenizerPath) ? await AlbertTokenizer.fromPretrained(dir) : null;

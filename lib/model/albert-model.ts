@@ -91,6 +91,19 @@ async function readRequired(path: string, what: string): Promise<Buffer> {
 
 type CheckedOptions = { threads: number; precision: Precision; isa: Isa };
 
+/** Reads and validates dir/config.json (AlbertError ERR_NOT_FOUND or ERR_CONFIG naming the file). */
+export async function readConfig(dir: string): Promise<AlbertConfig> {
+  const configPath = join(dir, 'config.json');
+  const configText = (await readRequired(configPath, 'config.json')).toString('utf8');
+  let rawConfig: unknown;
+  try {
+    rawConfig = JSON.parse(configText);
+  } catch (error) {
+    throw new AlbertError('ERR_CONFIG', `${configPath}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseConfig(rawConfig, configPath);
+}
+
 function checkOptions(options: FromPretrainedOptions): CheckedOptions {
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
@@ -131,15 +144,7 @@ export class AlbertModel {
     const checked = checkOptions(options);
     const batching = checkBatchingOptions(options.batching);
 
-    const configPath = join(dir, 'config.json');
-    const configText = (await readRequired(configPath, 'config.json')).toString('utf8');
-    let rawConfig: unknown;
-    try {
-      rawConfig = JSON.parse(configText);
-    } catch (error) {
-      throw new AlbertError('ERR_CONFIG', `${configPath}: not valid JSON (${(error as Error).message})`);
-    }
-    const config = parseConfig(rawConfig, configPath);
+    const config = await readConfig(dir);
     const head = options.head === undefined ? headFromArchitectures(config.architectures) : checkHead(options.head);
 
     const weightsPath = join(dir, 'model.safetensors');

@@ -1,9 +1,8 @@
 // Loading the model + tokenizer pair a pipeline runs on, and checking the head fits the task.
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 
 import { AlbertError } from '../errors';
-import { AlbertModel, type FromPretrainedOptions } from '../model/albert-model';
+import { AlbertModel, readConfig, type FromPretrainedOptions } from '../model/albert-model';
 import { headFromArchitectures, type AlbertHead } from '../model/heads';
 import { AlbertTokenizer, type AlbertTokenizerOptions } from '../tokenizer/albert-tokenizer';
 
@@ -21,9 +20,7 @@ export interface Loaded {
 /** The head config.json's `architectures` names, or null when config.json cannot be read (fromPretrained then reports why). */
 async function checkpointHead(dir: string): Promise<AlbertHead | null> {
   try {
-    const raw = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { architectures?: unknown };
-    const architectures = Array.isArray(raw.architectures) ? raw.architectures.filter((a): a is string => typeof a === 'string') : [];
-    return headFromArchitectures(architectures);
+    return headFromArchitectures((await readConfig(dir)).architectures);
   } catch {
     return null;
   }
