@@ -11,6 +11,7 @@
 #include "bindings.h"
 #include "kernels/activation.h"
 #include "kernels/activation/activation_simd.h"
+#include "kernels/attention/attention.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/isa.h"
 #include "kernels/layer_norm/layer_norm.h"
@@ -262,6 +263,53 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// attention({isa | 'reference', bf16Tiles, heads, headDim, lengths: number[], qkv: Float32Array
+// [tokens, 3 * heads * headDim], positionEmbedding, distance: Float32Array [2 * maxPositions - 1,
+// headDim], maxPositions, probabilities: bool}) -> { context, probabilities? }. Sequences lie
+// back to back with no padding; probabilities are [batch, heads, S, S] with S the longest.
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  albert::AttentionArgs args;
+  args.isa = is_reference(o) ? Isa::kScalar : isa_option(o);
+  args.bf16_tiles = get_bool(o, "bf16Tiles", false);
+  if (args.bf16_tiles && !albert::cpu_has_amx_bf16()) throw std::invalid_argument("bf16Tiles needs AMX-BF16");
+  args.heads = get_int(o, "heads", 1);
+  args.head_dim = get_int(o, "headDim", 1);
+  albert::TokenLayout layout;
+  Napi::Array lengths = o.Get("lengths").As<Napi::Array>();
+  layout.batch = static_cast<int>(lengths.Length());
+  layout.seq_begin.push_back(0);
+  for (int b = 0; b < layout.batch; ++b) {
+    const int len = lengths.Get(b).As<Napi::Number>().Int32Value();
+    layout.seq_len = std::max(layout.seq_len, len);
+    layout.key_begin.push_back(layout.seq_begin.back());
+    for (int p = 0; p < len; ++p) layout.position.push_back(p);
+    layout.seq_begin.push_back(layout.seq_begin.back() + len);
+  }
+  const int tokens = layout.tokens(), width = args.heads * args.head_dim;
+  args.qkv = get_floats(o, "qkv", static_cast<std::size_t>(tokens) * 3 * width, true);
+  args.position_embedding = albert::parse_position_embedding(get_string(o, "positionEmbedding", "absolute"));
+  args.max_positions = get_int(o, "maxPositions", layout.seq_len);
+  if (args.position_embedding != albert::PositionEmbedding::kAbsolute) {
+    args.distance_embedding =
+        get_floats(o, "distance", static_cast<std::size_t>(2 * args.max_positions - 1) * args.head_dim, true);
+  }
+  auto context = Napi::Float32Array::New(info.Env(), static_cast<std::size_t>(tokens) * width);
+  args.context = context.Data();
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("context", context);
+  if (get_bool(o, "probabilities", false)) {
+    const std::size_t s = layout.seq_len;
+    auto probabilities = Napi::Float32Array::New(info.Env(), layout.batch * args.heads * s * s);
+    std::fill(probabilities.Data(), probabilities.Data() + probabilities.ElementLength(), 0.0f);
+    args.probabilities = probabilities.Data();
+    result.Set("probabilities", probabilities);
+  }
+  auto pool = make_pool(get_int(o, "threads", 1));
+  albert::attention(layout, args, pool.get());
+  return result;
+}
+
 template <Napi::Value (*F)(const Napi::CallbackInfo&)>
 Napi::Value Guarded(const Napi::CallbackInfo& info) {
   return guarded(info, F);
@@ -278,6 +326,7 @@ void InitKernelTesting(Napi::Env env, Napi::Object exports) {
   t.Set("benchGemm", Napi::Function::New<Guarded<BenchGemm>>(env, "benchGemm"));
   t.Set("softmax", Napi::Function::New<Guarded<Softmax>>(env, "softmax"));
   t.Set("layerNorm", Napi::Function::New<Guarded<LayerNorm>>(env, "layerNorm"));
+  t.Set("attention", Napi::Function::New<Guarded<Attention>>(env, "attention"));
   exports.Set("_testing", t);
 }
 

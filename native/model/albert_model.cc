@@ -257,6 +257,7 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
 
   AttentionArgs args;
   args.isa = options_.isa;
+  args.bf16_tiles = layer.qkv.weight.precision == gemm::Precision::kBF16 && layer.qkv.weight.bf16_path == gemm::Bf16Path::kAmx;
   args.heads = c.num_attention_heads;
   args.head_dim = c.head_dim();
   args.qkv = buf.qkv.data();

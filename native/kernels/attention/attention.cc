@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/attention/amx.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/softmax/softmax.h"
 
@@ -40,13 +41,13 @@ float dot(const float* a, const float* b, int n) {
 // HF adds q . D[l - r + P - 1] (relative_key) and also k . D[...] (relative_key_query) to the
 // raw scores before the 1/sqrt(d) scaling.
 void add_relative_scores(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
-                         int keys, int key_begin, float* scores) {
+                         int keys, int key_begin, float* scores, int ld_scores) {
   const int ld = 3 * args.heads * args.head_dim;
   const int d = args.head_dim;
   const float* q_base = args.qkv + task.head * d;
   const float* k_base = args.qkv + args.heads * d + task.head * d;
   for (int r = task.row_begin; r < task.row_end; ++r) {
-    float* row = scores + static_cast<long>(r - task.row_begin) * keys;
+    float* row = scores + static_cast<long>(r - task.row_begin) * ld_scores;
     const float* q = q_base + static_cast<long>(r) * ld;
     for (int j = 0; j < keys; ++j) {
       int distance = layout.position[r] - layout.position[key_begin + j];
@@ -61,12 +62,12 @@ void add_relative_scores(const TokenLayout& layout, const AttentionArgs& args, c
 }
 
 void store_probabilities(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
-                         int keys, int key_begin, const float* probs) {
+                         int keys, int key_begin, const float* probs, int ld_probs) {
   const long S = layout.seq_len;
   float* base = args.probabilities + (static_cast<long>(task.sequence) * args.heads + task.head) * S * S;
   for (int r = task.row_begin; r < task.row_end; ++r) {
     float* out = base + layout.position[r] * S;
-    const float* row = probs + static_cast<long>(r - task.row_begin) * keys;
+    const float* row = probs + static_cast<long>(r - task.row_begin) * ld_probs;
     for (int j = 0; j < keys; ++j) out[layout.position[key_begin + j]] = row[j];
   }
 }
@@ -79,19 +80,34 @@ void run_task(const TokenLayout& layout, const AttentionArgs& args, const Task& 
   const int key_begin = layout.key_begin[task.sequence];
   const int keys = layout.seq_begin[task.sequence + 1] - key_begin;
   const int rows = task.row_end - task.row_begin;
-  scores.resize(static_cast<size_t>(rows) * keys);
+  // The AMX products store whole 32 x 32 blocks, so their scores are padded both ways.
+  const int ld_scores = args.bf16_tiles ? amx_attention_padded(keys) : keys;
+  scores.resize(static_cast<size_t>(args.bf16_tiles ? amx_attention_padded(rows) : rows) * ld_scores);
 
   const float* q = args.qkv + static_cast<long>(task.row_begin) * ld + task.head * d;
   const float* k = args.qkv + static_cast<long>(key_begin) * ld + H + task.head * d;
   const float* v = args.qkv + static_cast<long>(key_begin) * ld + 2 * H + task.head * d;
-  gemm::gemm(args.isa, rows, keys, d, q, ld, k, ld, /*b_transposed=*/true, scores.data(), keys, {}, nullptr);
-  if (args.position_embedding != PositionEmbedding::kAbsolute) {
-    add_relative_scores(layout, args, task, keys, key_begin, scores.data());
+  if (args.bf16_tiles) {
+    amx_attention_scores(q, k, ld, rows, keys, d, scores.data(), ld_scores);
+  } else {
+    gemm::gemm(args.isa, rows, keys, d, q, ld, k, ld, /*b_transposed=*/true, scores.data(), ld_scores, {}, nullptr);
   }
-  softmax_rows(args.isa, scores.data(), rows, keys, 1.0f / std::sqrt(static_cast<float>(d)));
-  if (args.probabilities) store_probabilities(layout, args, task, keys, key_begin, scores.data());
+  if (args.position_embedding != PositionEmbedding::kAbsolute) {
+    add_relative_scores(layout, args, task, keys, key_begin, scores.data(), ld_scores);
+  }
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+  if (ld_scores == keys) {
+    softmax_rows(args.isa, scores.data(), rows, keys, scale);
+  } else {
+    for (int r = 0; r < rows; ++r) softmax_rows(args.isa, scores.data() + static_cast<size_t>(r) * ld_scores, 1, keys, scale);
+  }
+  if (args.probabilities) store_probabilities(layout, args, task, keys, key_begin, scores.data(), ld_scores);
   float* out = args.context + static_cast<long>(task.row_begin) * H + task.head * d;
-  gemm::gemm(args.isa, rows, d, keys, scores.data(), keys, v, ld, /*b_transposed=*/false, out, H, {}, nullptr);
+  if (args.bf16_tiles) {
+    amx_attention_context(scores.data(), ld_scores, v, ld, rows, keys, d, out, H);
+  } else {
+    gemm::gemm(args.isa, rows, d, keys, scores.data(), ld_scores, v, ld, /*b_transposed=*/false, out, H, {}, nullptr);
+  }
 }
 
 }  // namespace

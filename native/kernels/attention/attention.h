@@ -26,6 +26,8 @@ struct TokenLayout {
 
 struct AttentionArgs {
   Isa isa = Isa::kScalar;
+  // Q K^T and P V in bf16 on AMX tiles (kernels/attention/amx.h) instead of fp32 on `isa`.
+  bool bf16_tiles = false;
   int heads = 0;
   int head_dim = 0;
   const float* qkv = nullptr;  // [tokens, 3 * H]: Q | K | V, head h at column h * head_dim

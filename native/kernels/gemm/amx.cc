@@ -25,6 +25,7 @@
 #include <new>
 
 #include "kernels/activation/vector_math.h"
+#include "kernels/gemm/amx_tiles.h"
 #include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
 #include "runtime/aligned_buffer.h"
@@ -35,7 +36,6 @@ namespace detail {
 namespace {
 
 constexpr int kBlock = 32;           // C block edge (2 tiles)
-constexpr int kTileElems = 16 * 32;  // bf16 elements in one A or B tile (1 KiB)
 constexpr int kStepElems = 2 * kTileElems;  // one K step of a strip or of a 32-column panel
 
 // Rows of A converted to bf16 at once: as many as fit a ~768 KB share of the 2 MB L2 (512 at
@@ -58,27 +58,6 @@ int rows_at_once(int kpad) {
   int rows = static_cast<int>(kABlockBytes / (static_cast<std::size_t>(kpad) * sizeof(uint16_t)));
   rows = rows / kBlock * kBlock;
   return rows < kBlock ? kBlock : rows > kMaxRowsAtOnce ? kMaxRowsAtOnce : rows;
-}
-
-// The 64-byte LDTILECFG operand (Intel SDM vol. 2, LDTILECFG): palette 1, then bytes per row
-// and row count of each tile register.
-struct alignas(64) TileConfig {
-  uint8_t palette_id;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
-void configure_tiles() {
-  TileConfig cfg;  // loading a config also zeroes every tile register
-  std::memset(&cfg, 0, sizeof cfg);
-  cfg.palette_id = 1;
-  for (int t = 0; t < 8; ++t) {
-    cfg.rows[t] = 16;
-    cfg.colsb[t] = 64;  // 16 fp32 (C) or 32 bf16 (A, B)
-  }
-  _tile_loadconfig(&cfg);
 }
 
 // rows x k floats of A -> ceil(rows / 32) strips of kpad / 32 K steps, each step two 16 x 32

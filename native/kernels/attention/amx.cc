@@ -1,0 +1,183 @@
+// Attention's Q K^T and P V in bf16 on AMX tiles. One (sequence, head, query block) is small
+// (128 x 128 x 64 at ALBERT-base), so everything lives in L1: Q, K, V and P are converted to
+// bf16 tiles in thread-local scratch, and a 2 x 2 block of accumulator tiles walks the
+// (zero-padded) product as in gemm/amx.cc. At ~2 MFLOP per product the conversions cost
+// about as much as the multiplies, so each writes its tiles in one vector pass.
+#if defined(ALBERT_X86)
+#include "kernels/attention/amx.h"
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/gemm/amx_tiles.h"
+#include "kernels/gemm/avx512_mask.h"
+#include "runtime/aligned_buffer.h"
+
+namespace albert {
+namespace {
+
+using gemm::detail::configure_tiles;
+using gemm::detail::kTileElems;
+using gemm::detail::lanes;
+
+// 32 floats (masked to `count`) -> 32 bf16, element i from src[i].
+inline __m512i load_bf16x32(const float* src, int count) {
+  const __m512 lo = _mm512_maskz_loadu_ps(lanes(count), src);
+  const __m512 hi = _mm512_maskz_loadu_ps(lanes(count - 16), src + 16);
+  return (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+}
+
+// A operand: rows x cols floats (row stride ld) -> [padded rows / 16][kpad / 32] tiles of
+// 16 rows x 32 k, zeros past rows and cols.
+void to_a_tiles(const float* src, int ld, int rows, int cols, int rows_padded, int kpad, uint16_t* dst) {
+  const int steps = kpad / 32;
+  for (int i = 0; i < rows_padded; ++i) {
+    uint16_t* out = dst + static_cast<std::size_t>(i / 16) * steps * kTileElems + (i % 16) * 32;
+    const float* row = src + static_cast<std::ptrdiff_t>(i) * ld;
+    for (int s = 0; s < steps; ++s) {
+      const __m512i v = i < rows ? load_bf16x32(row + 32 * s, cols - 32 * s) : _mm512_setzero_si512();
+      _mm512_store_si512(out + static_cast<std::size_t>(s) * kTileElems, v);
+    }
+  }
+}
+
+// B operand for M^T, M being n x k row-major (K in Q K^T): tile (column group g, step s)
+// holds, at k-pair row p and column j, the pair M[16g + j][32s + 2p .. 2p + 1]. One row of M
+// converts to the 16 pairs of one tile column, scattered down that column.
+void to_b_tiles_transposed(const float* src, int ld, int n, int k, int npad, int kpad, uint16_t* dst) {
+  const int steps = kpad / 32;
+  const __m512i column = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                            _mm512_set1_epi32(16));  // k-pair row p at 16 p dwords
+  for (int j = 0; j < npad; ++j) {
+    uint32_t* base = reinterpret_cast<uint32_t*>(dst + static_cast<std::size_t>(j / 16) * steps * kTileElems) + j % 16;
+    const float* row = src + static_cast<std::ptrdiff_t>(j) * ld;
+    for (int s = 0; s < steps; ++s) {
+      const __m512i pairs = j < n ? load_bf16x32(row + 32 * s, k - 32 * s) : _mm512_setzero_si512();
+      _mm512_i32scatter_epi32(base + static_cast<std::size_t>(s) * kTileElems / 2, column, pairs, 4);
+    }
+  }
+}
+
+// B operand for M, M being k x n row-major (V in P V): tile (g, s) row p interleaves rows
+// 32s + 2p and 32s + 2p + 1 of M, columns 16g .. 16g + 15.
+void to_b_tiles(const float* src, int ld, int k, int n, int npad, int kpad, uint16_t* dst) {
+  const int steps = kpad / 32;
+  alignas(64) static const uint16_t kInterleave[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
+                                                       8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+  const __m512i interleave = _mm512_load_si512(kInterleave);
+  for (int g = 0; g < npad / 16; ++g) {
+    const __mmask16 cols = lanes(n - 16 * g);
+    for (int s = 0; s < steps; ++s) {
+      uint16_t* tile = dst + (static_cast<std::size_t>(g) * steps + s) * kTileElems;
+      for (int p = 0; p < 16; ++p) {
+        const int r = 32 * s + 2 * p;
+        const float* row = src + static_cast<std::ptrdiff_t>(r) * ld + 16 * g;
+        const __m512 even = r < k ? _mm512_maskz_loadu_ps(cols, row) : _mm512_setzero_ps();
+        const __m512 odd = r + 1 < k ? _mm512_maskz_loadu_ps(cols, row + ld) : _mm512_setzero_ps();
+        const __m512i halves = (__m512i)_mm512_cvtne2ps_pbh(odd, even);
+        _mm512_store_si512(tile + 32 * p, _mm512_permutexvar_epi16(interleave, halves));
+      }
+    }
+  }
+}
+
+// C[rows_padded, npad] (row stride ldc floats) = A tiles x B tiles over `steps` K steps; both
+// sizes multiples of 32, so every 2 x 2 block of accumulators is whole.
+void tile_product(const uint16_t* a, const uint16_t* b, int rows_padded, int npad, int steps, float* c, int ldc) {
+  const std::size_t strip = static_cast<std::size_t>(steps) * kTileElems;  // 16 rows (A) or columns (B), all K
+  const int stride = ldc * static_cast<int>(sizeof(float));
+  for (int i = 0; i < rows_padded; i += 32) {
+    const uint16_t* a0 = a + static_cast<std::size_t>(i / 16) * strip;
+    for (int j = 0; j < npad; j += 32) {
+      const uint16_t* b0 = b + static_cast<std::size_t>(j / 16) * strip;
+      _tile_zero(0);
+      _tile_zero(1);
+      _tile_zero(2);
+      _tile_zero(3);
+      for (int s = 0; s < steps; ++s) {
+        const std::size_t at = static_cast<std::size_t>(s) * kTileElems;
+        _tile_loadd(4, a0 + at, 64);
+        _tile_loadd(6, b0 + at, 64);
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_loadd(7, b0 + strip + at, 64);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_loadd(5, a0 + strip + at, 64);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+      }
+      float* ct = c + static_cast<std::size_t>(i) * ldc + j;
+      _tile_stored(0, ct, stride);
+      _tile_stored(1, ct + 16, stride);
+      _tile_stored(2, ct + 16 * ldc, stride);
+      _tile_stored(3, ct + 16 * ldc + 16, stride);
+    }
+  }
+}
+
+struct Scratch {
+  AlignedBuffer<uint16_t> a, b;
+  AlignedBuffer<float> c;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+}  // namespace
+
+void amx_attention_scores(const float* q, const float* k, int ld_qkv, int rows, int keys, int d, float* scores,
+                          int ld_scores) {
+  const int rows_padded = amx_attention_padded(rows), keys_padded = amx_attention_padded(keys);
+  const int dpad = amx_attention_padded(d);
+  Scratch& s = scratch();
+  uint16_t* a = s.a.at_least(static_cast<std::size_t>(rows_padded) * dpad);
+  uint16_t* b = s.b.at_least(static_cast<std::size_t>(keys_padded) * dpad);
+  to_a_tiles(q, ld_qkv, rows, d, rows_padded, dpad, a);
+  to_b_tiles_transposed(k, ld_qkv, keys, d, keys_padded, dpad, b);
+  configure_tiles();
+  tile_product(a, b, rows_padded, keys_padded, dpad / 32, scores, ld_scores);
+  _tile_release();
+}
+
+void amx_attention_context(const float* p, int ld_p, const float* v, int ld_qkv, int rows, int keys, int d,
+                           float* out, int ld_out) {
+  const int rows_padded = amx_attention_padded(rows), keys_padded = amx_attention_padded(keys);
+  const int dpad = amx_attention_padded(d);
+  Scratch& s = scratch();
+  uint16_t* a = s.a.at_least(static_cast<std::size_t>(rows_padded) * keys_padded);
+  uint16_t* b = s.b.at_least(static_cast<std::size_t>(keys_padded) * dpad);
+  float* c = s.c.at_least(static_cast<std::size_t>(rows_padded) * dpad);
+  to_a_tiles(p, ld_p, rows, keys, rows_padded, keys_padded, a);
+  to_b_tiles(v, ld_qkv, keys, d, dpad, keys_padded, b);
+  configure_tiles();
+  tile_product(a, b, rows_padded, dpad, keys_padded / 32, c, dpad);
+  _tile_release();
+  const __mmask16 tail = lanes(d % 16 == 0 ? 16 : d % 16);
+  for (int i = 0; i < rows; ++i) {
+    const float* src = c + static_cast<std::size_t>(i) * dpad;
+    float* dst = out + static_cast<std::ptrdiff_t>(i) * ld_out;
+    int j = 0;
+    for (; j + 16 < d; j += 16) _mm512_storeu_ps(dst + j, _mm512_load_ps(src + j));
+    _mm512_mask_storeu_ps(dst + j, tail, _mm512_load_ps(src + j));
+  }
+}
+
+}  // namespace albert
+
+#else  // !ALBERT_X86: no AMX; AttentionArgs::bf16_tiles is never set off x86.
+#include <stdexcept>
+
+#include "kernels/attention/amx.h"
+
+namespace albert {
+void amx_attention_scores(const float*, const float*, int, int, int, int, float*, int) {
+  throw std::logic_error("AMX attention on a non-x86 build");
+}
+void amx_attention_context(const float*, int, const float*, int, int, int, int, float*, int) {
+  throw std::logic_error("AMX attention on a non-x86 build");
+}
+}  // namespace albert
+#endif  // ALBERT_X86
