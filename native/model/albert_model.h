@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,6 +81,8 @@ class AlbertModel {
                           const Buffers& buffers) const;
   void apply_linear(const Linear& linear, int rows, const float* x, int ldx, float* y, int ldy,
                     Activation activation = Activation::kIdentity, const float* residual = nullptr) const;
+  std::unique_ptr<Buffers> acquire_buffers() const;
+  void release_buffers(std::unique_ptr<Buffers> buffers) const;
 
   ModelConfig config_;
   ModelOptions options_;
@@ -97,6 +100,10 @@ class AlbertModel {
   std::unique_ptr<Linear> mlm_dense_, mlm_decoder_;
   std::vector<float> mlm_ln_gamma_, mlm_ln_beta_;
   std::unique_ptr<Linear> classifier_;  // sop / sequence / token / qa / multiple-choice
+
+  // Activation buffers of finished forwards, reused by the next ones (at most kSpareBuffers).
+  mutable std::mutex spare_mutex_;
+  mutable std::vector<std::unique_ptr<Buffers>> spare_buffers_;
 };
 
 }  // namespace albert

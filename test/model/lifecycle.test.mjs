@@ -1,5 +1,6 @@
 // Loading, running and disposing many times does not grow the process: native memory is
-// freed by dispose(), and failed loads leave nothing behind.
+// freed by dispose(), and failed loads leave nothing behind. A model reuses its activation
+// buffers between forwards, so results must not depend on what ran before.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertModel } from 'albert-native';
@@ -28,6 +29,22 @@ test('repeated load / forward / dispose keeps resident memory flat', async () =>
   const grown = (process.memoryUsage().rss - before) / 1e6;
   // 60 cycles of a ~1 MB model plus activations: a leak would add tens of MB.
   assert.ok(grown < 24, `RSS grew by ${grown.toFixed(1)} MB over 60 cycles`);
+});
+
+test('a forward after larger and smaller ones matches the same forward on a fresh model', async () => {
+  const batch = (b, s, seed) => ({ inputIds: { data: Int32Array.from({ length: b * s }, (_, i) => 5 + ((i * 31 + seed) % 90)), dims: [b, s] } });
+  const fresh = await AlbertModel.fromPretrained(TINY, { threads: 2, head: 'base' });
+  const want = (await fresh.forward(batch(3, 20, 1))).lastHiddenState.data;
+  fresh.dispose();
+  const used = await AlbertModel.fromPretrained(TINY, { threads: 2, head: 'base' });
+  try {
+    await used.forward(batch(8, 64, 2));
+    await Promise.all([used.forward(batch(1, 5, 3)), used.forward(batch(6, 33, 4)), used.forward(batch(2, 2, 5))]);
+    const got = (await used.forward(batch(3, 20, 1))).lastHiddenState.data;
+    assert.equal(Array.from(got), Array.from(want));
+  } finally {
+    used.dispose();
+  }
 });
 
 test.run();
