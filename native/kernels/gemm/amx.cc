@@ -24,7 +24,7 @@
 #include <cstring>
 #include <new>
 
-#include "kernels/activation/vector_math.h"
+#include "kernels/activation/avx512_math.h"
 #include "kernels/gemm/amx_tiles.h"
 #include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
@@ -89,14 +89,21 @@ void convert_a(const float* a, int lda, int rows, int k, int kpad, uint16_t* dst
 // masked store of the valid columns. C is only written, never re-read.
 template <Activation kAct>
 void store_row(float* o, const __mmask16 m[2], const float* bias, const float* residual, float* c) {
-  if (bias) {
-    _mm512_store_ps(o, _mm512_add_ps(_mm512_load_ps(o), _mm512_maskz_loadu_ps(m[0], bias)));
-    _mm512_store_ps(o + 16, _mm512_add_ps(_mm512_load_ps(o + 16), _mm512_maskz_loadu_ps(m[1], bias + 16)));
-  }
-  if (kAct != Activation::kIdentity) {
-    for (int j = 0; j < kBlock; ++j) o[j] = vm_activate(kAct, o[j]);
-  }
   __m512 v0 = _mm512_load_ps(o), v1 = _mm512_load_ps(o + 16);
+  if (bias) {
+    v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], bias));
+    v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], bias + 16));
+  }
+  if constexpr (has_avx512_form(kAct)) {
+    v0 = avx512_activate<kAct>(v0);
+    v1 = avx512_activate<kAct>(v1);
+  } else {
+    _mm512_store_ps(o, v0);
+    _mm512_store_ps(o + 16, v1);
+    vm_activate_loop<kAct>(o, kBlock);
+    v0 = _mm512_load_ps(o);
+    v1 = _mm512_load_ps(o + 16);
+  }
   if (residual) {
     v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], residual));
     v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], residual + 16));

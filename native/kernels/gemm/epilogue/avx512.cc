@@ -3,7 +3,7 @@
 #if defined(ALBERT_X86)
 #include <immintrin.h>
 
-#include "kernels/activation/vector_math.h"
+#include "kernels/activation/avx512_math.h"
 #include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
 
@@ -25,8 +25,7 @@ void avx512_store_tile(const float* src, int lds, int m, int n, float* c, int ld
         _mm512_mask_storeu_ps(row + j, mask, v);
       }
     }
-    // vector_math.h's loop vectorises under this file's flags.
-    if (activation) vm_activate_array(ep->activation, row, n);
+    if (activation) avx512_activate_array(ep->activation, row, n);
     if (residual) {
       const float* r = ep->residual + static_cast<std::ptrdiff_t>(i) * ep->ldr;
       for (int j = 0; j < n; j += 16) {
