@@ -87,6 +87,13 @@ struct TileTable {
 constexpr const TileFn* kTiles = TileTable<1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14>::fns;
 static_assert(kMr == 14, "kTiles lists one tile per row count 1..kMr");
 
+void prefetch_rows(const float* p, int ld, int rows) {
+  for (int r = 0; r < rows; ++r) {
+    _mm_prefetch(reinterpret_cast<const char*>(p + static_cast<std::ptrdiff_t>(r) * ld), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(p + static_cast<std::ptrdiff_t>(r) * ld + kNr - 1), _MM_HINT_T0);
+  }
+}
+
 void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t b_row,
            float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
   // B panel outer: one B panel is reused by every A panel of the block before moving on.
@@ -100,6 +107,8 @@ void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_p
     for (int i = 0; i < m; i += kMr) {
       const int rows = m - i < kMr ? m - i : kMr;
       float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
+      // The epilogue's residual rows, from DRAM by the time the K loop is done.
+      if (ep && ep->residual) prefetch_rows(ep->residual + static_cast<std::ptrdiff_t>(i) * ep->ldr + j, ep->ldr, rows);
       kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, b_row, cp, ldc, accumulate, pf,
                    pf_step);
       pf += static_cast<std::size_t>(pf_step) * kc;
