@@ -13,9 +13,11 @@
 #include "kernels/activation/activation_simd.h"
 #include "kernels/attention/attention.h"
 #include "kernels/gemm/gemm.h"
+#include "kernels/gemm/microkernel.h"
 #include "kernels/isa.h"
 #include "kernels/layer_norm/layer_norm.h"
 #include "kernels/softmax/softmax.h"
+#include "model/weights.h"
 #include "runtime/thread_pool.h"
 
 namespace albert_bindings {
@@ -143,6 +145,25 @@ std::unique_ptr<albert::ThreadPool> make_pool(int threads) {
   return std::make_unique<albert::ThreadPool>(threads);
 }
 
+// The bf16-activation overloads of gemm_packed (bf16Activations: 'a' reads A rounded to bf16,
+// 'c' writes C as bf16); the result comes back widened to fp32.
+void gemm_bf16_activations(const GemmArgs& g, const gemm::PackedB& pb, const std::string& which, float* c,
+                           albert::ThreadPool* pool) {
+  using gemm::detail::float_to_bf16;
+  if (which == "a") {
+    std::vector<uint16_t> a(span(g.m, g.k, g.lda));
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] = float_to_bf16(g.a[i]);
+    gemm::gemm_packed(g.m, a.data(), g.lda, pb, c, g.ldc, g.ep, pool);
+  } else if (which == "c") {
+    std::vector<uint16_t> out(static_cast<std::size_t>(g.m) * g.ldc);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = float_to_bf16(c[i]);
+    gemm::gemm_packed(g.m, g.a, g.lda, pb, out.data(), g.ldc, g.ep, pool);
+    for (std::size_t i = 0; i < out.size(); ++i) c[i] = albert::bfloat16_to_float(out[i]);
+  } else {
+    throw std::invalid_argument("bf16Activations must be 'a' or 'c', got '" + which + "'");
+  }
+}
+
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Object o = info[0].As<Napi::Object>();
   const GemmArgs g = parse_gemm_args(o);
@@ -151,7 +172,11 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const bool packed = get_bool(o, "packed", true);
   auto pool = make_pool(get_int(o, "threads", 1));
   Napi::Float32Array c = new_output(info.Env(), g);
-  if (packed || precision == gemm::Precision::kBF16) {
+  const std::string bf16_activations = get_string(o, "bf16Activations", "");
+  if (!bf16_activations.empty()) {
+    const gemm::PackedB pb = gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o));
+    gemm_bf16_activations(g, pb, bf16_activations, c.Data(), pool.get());
+  } else if (packed || precision == gemm::Precision::kBF16) {
     const gemm::PackedB pb = gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o));
     gemm::gemm_packed(g.m, g.a, g.lda, pb, c.Data(), g.ldc, g.ep, pool.get());
   } else {

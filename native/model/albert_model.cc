@@ -44,6 +44,7 @@ struct AlbertModel::Buffers {
   AlignedBuffer<float> context;       // [tokens, H]
   AlignedBuffer<float> attention;     // [tokens, H]
   AlignedBuffer<float> intermediate;  // [tokens, FFN]
+  AlignedBuffer<uint16_t> intermediate_bf16;  // [tokens, FFN] instead, when the FFN runs on AMX
 };
 
 namespace {
@@ -233,7 +234,8 @@ AlbertModel::~AlbertModel() = default;
 
 // ---- forward -------------------------------------------------------------------------------
 
-void AlbertModel::apply_linear(const Linear& linear, int rows, const float* x, int ldx, float* y, int ldy,
+template <typename X, typename Y>
+void AlbertModel::apply_linear(const Linear& linear, int rows, const X* x, int ldx, Y* y, int ldy,
                                Activation activation, const float* residual) const {
   gemm::Epilogue epilogue;
   epilogue.bias = linear.bias.data();
@@ -293,9 +295,19 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
 
   apply_linear(layer.attention_output, T, buf.context.data(), H, buf.attention.data(), H, Activation::kIdentity, buf.hidden.data());
   layer_norm(options_.isa, buf.attention.data(), T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
-  apply_linear(layer.ffn, T, buf.attention.data(), H, buf.intermediate.data(), c.intermediate_size, c.hidden_act);
-  apply_linear(layer.ffn_output, T, buf.intermediate.data(), c.intermediate_size, buf.hidden.data(), H,
-               Activation::kIdentity, buf.attention.data());
+  const int F = c.intermediate_size;
+  const size_t intermediate_size = static_cast<size_t>(T) * F;
+  if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
+    // The FFN's [tokens, F] activations, the layer's largest, stay bf16 between its two GEMMs:
+    // the second rounds its input to bf16 anyway, so this only halves their memory traffic.
+    uint16_t* intermediate = buf.intermediate_bf16.at_least(intermediate_size);
+    apply_linear(layer.ffn, T, buf.attention.data(), H, intermediate, F, c.hidden_act);
+    apply_linear(layer.ffn_output, T, intermediate, F, buf.hidden.data(), H, Activation::kIdentity, buf.attention.data());
+  } else {
+    float* intermediate = buf.intermediate.at_least(intermediate_size);
+    apply_linear(layer.ffn, T, buf.attention.data(), H, intermediate, F, c.hidden_act);
+    apply_linear(layer.ffn_output, T, intermediate, F, buf.hidden.data(), H, Activation::kIdentity, buf.attention.data());
+  }
   layer_norm(options_.isa, buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
@@ -412,7 +424,6 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
   buf.qkv.at_least(T * 3 * H);
   buf.context.at_least(T * H);
   buf.attention.at_least(T * H);
-  buf.intermediate.at_least(T * c.intermediate_size);
 
   ForwardResult result;
   if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));

@@ -79,7 +79,10 @@ class AlbertModel {
                  ForwardResult& result) const;
   Tensor masked_lm_logits(const ForwardRequest& request, const struct TokenLayout& layout,
                           const Buffers& buffers) const;
-  void apply_linear(const Linear& linear, int rows, const float* x, int ldx, float* y, int ldy,
+  // y = act(x W^T + b) (+ residual). x and y are fp32, or bf16 (uint16_t) where
+  // gemm::bf16_activations(linear.weight) allows it.
+  template <typename X, typename Y>
+  void apply_linear(const Linear& linear, int rows, const X* x, int ldx, Y* y, int ldy,
                     Activation activation = Activation::kIdentity, const float* residual = nullptr) const;
   std::unique_ptr<Buffers> acquire_buffers() const;
   void release_buffers(std::unique_ptr<Buffers> buffers) const;

@@ -77,6 +77,28 @@ test('bf16 error is only the rounding of the inputs: exact fp32 product of round
   }
 });
 
+if (cpu.amxbf16) {
+  // gemm_packed's bf16-activation overloads: A read as bf16 gives bit for bit what fp32 A
+  // gives (the kernel rounds A the same way); C written as bf16 is the fp32 C rounded.
+  test('amx: bf16 activations in and out match the fp32-activation kernel exactly', () => {
+    const cases = [...SHAPES.filter(([m, n, k]) => k > 0), [530, 600, 40], [517, 97, 3001], [33, 1, 1]];
+    cases.forEach(([m, n, k], s) => {
+      const activation = ACTIVATIONS[s % ACTIVATIONS.length];
+      const o = { ...makeCase({ m, n, k, bTransposed: s % 2 === 0, strided: s % 3 === 0, bias: true, residual: s % 2 === 1, activation, seed: 900 + s }), precision: 'bf16', bf16Path: 'amx', threads: s % 2 + 1 };
+      const want = t.gemm(o);
+      const label = `${m}x${n}x${k} ${activation}`;
+      assert.equal(Array.from(t.gemm({ ...o, bf16Activations: 'a' })), Array.from(want), `${label}: bf16 A`);
+      assert.equal(Array.from(t.gemm({ ...o, bf16Activations: 'c' })), Array.from(want, toBf16), `${label}: bf16 C`);
+    });
+  });
+}
+
+test('bf16 activations are refused off the AMX path', () => {
+  const o = { ...makeCase({ m: 4, n: 4, k: 4, seed: 1 }), precision: 'fp32' };
+  assert.throws(() => t.gemm({ ...o, bf16Activations: 'a' }), /AMX/);
+  if (cpu.avx512bf16) assert.throws(() => t.gemm({ ...o, precision: 'bf16', bf16Path: 'avx512bf16', bf16Activations: 'c' }), /AMX/);
+});
+
 test('bf16 paths agree with each other to bf16 rounding of the inputs', () => {
   if (bf16Paths.length < 2) return;
   // Both round A and B to bf16 identically and accumulate in fp32, so they differ only in

@@ -60,10 +60,22 @@ int rows_at_once(int kpad) {
   return rows < kBlock ? kBlock : rows > kMaxRowsAtOnce ? kMaxRowsAtOnce : rows;
 }
 
-// rows x k floats of A -> ceil(rows / 32) strips of kpad / 32 K steps, each step two 16 x 32
-// bf16 tiles (rows 0-15, then 16-31 of the strip), zeros in the padding (rows past `rows`,
-// k past `k`), so the padded products add nothing.
-void convert_a(const float* a, int lda, int rows, int k, int kpad, uint16_t* dst) {
+// 32 elements of A from k (masked to `left`) as 32 bf16: converted from fp32, or copied.
+inline __m512i load_a_bf16(const float* src, int left) {
+  const __m512 v0 = _mm512_maskz_loadu_ps(lanes(left), src);
+  const __m512 v1 = _mm512_maskz_loadu_ps(lanes(left - 16), src + 16);
+  return (__m512i)_mm512_cvtne2ps_pbh(v1, v0);
+}
+inline __m512i load_a_bf16(const uint16_t* src, int left) {
+  const __mmask32 m = left >= 32 ? ~__mmask32{0} : left <= 0 ? 0 : (__mmask32{1} << left) - 1;
+  return _mm512_maskz_loadu_epi16(m, src);
+}
+
+// rows x k of A (fp32, or bf16 bit patterns) -> ceil(rows / 32) strips of kpad / 32 K steps,
+// each step two 16 x 32 bf16 tiles (rows 0-15, then 16-31 of the strip), zeros in the
+// padding (rows past `rows`, k past `k`), so the padded products add nothing.
+template <typename TA>
+void convert_a(const TA* a, int lda, int rows, int k, int kpad, uint16_t* dst) {
   const int steps = kpad / 32;
   const int padded = (rows + kBlock - 1) / kBlock * kBlock;
   const std::size_t strip_elems = static_cast<std::size_t>(steps) * kStepElems;
@@ -74,21 +86,27 @@ void convert_a(const float* a, int lda, int rows, int k, int kpad, uint16_t* dst
       for (int s = 0; s < steps; ++s) _mm512_store_si512(out + s * kStepElems, _mm512_setzero_si512());
       continue;
     }
-    const float* src = a + static_cast<std::size_t>(i) * lda;
-    for (int s = 0; s < steps; ++s) {
-      const int kk = s * 32, left = k - kk;
-      const __m512 v0 = _mm512_maskz_loadu_ps(lanes(left), src + kk);
-      const __m512 v1 = _mm512_maskz_loadu_ps(lanes(left - 16), src + kk + 16);
-      _mm512_store_si512(out + s * kStepElems, (__m512i)_mm512_cvtne2ps_pbh(v1, v0));
-    }
+    const TA* src = a + static_cast<std::size_t>(i) * lda;
+    for (int s = 0; s < steps; ++s) _mm512_store_si512(out + s * kStepElems, load_a_bf16(src + s * 32, k - s * 32));
   }
+}
+
+// Stores 32 outputs (two vectors) to a row of C, only the lanes in m: as fp32, or rounded to
+// bf16 (round to nearest even, as the next GEMM would round them).
+inline void store_c(float* c, const __mmask16 m[2], __m512 v0, __m512 v1) {
+  _mm512_mask_storeu_ps(c, m[0], v0);
+  _mm512_mask_storeu_ps(c + 16, m[1], v1);
+}
+inline void store_c(uint16_t* c, const __mmask16 m[2], __m512 v0, __m512 v1) {
+  const __mmask32 both = static_cast<__mmask32>(m[0]) | (static_cast<__mmask32>(m[1]) << 16);
+  _mm512_mask_storeu_epi16(c, both, (__m512i)_mm512_cvtne2ps_pbh(v1, v0));
 }
 
 // One row of C = epilogue(o), o being 32 fp32 sums in L1: + bias, activation (kAct, fixed at
 // compile time so the 32-float loop becomes two straight vector passes), + residual, then a
 // masked store of the valid columns. C is only written, never re-read.
-template <Activation kAct>
-void store_row(float* o, const __mmask16 m[2], const float* bias, const float* residual, float* c) {
+template <Activation kAct, typename TC>
+void store_row(float* o, const __mmask16 m[2], const float* bias, const float* residual, TC* c) {
   __m512 v0 = _mm512_load_ps(o), v1 = _mm512_load_ps(o + 16);
   if (bias) {
     v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], bias));
@@ -108,24 +126,24 @@ void store_row(float* o, const __mmask16 m[2], const float* bias, const float* r
     v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], residual));
     v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], residual + 16));
   }
-  _mm512_mask_storeu_ps(c, m[0], v0);
-  _mm512_mask_storeu_ps(c + 16, m[1], v1);
+  store_c(c, m, v0, v1);
 }
 
 // A finished 32 x 32 block waiting in its L1 buffer for its epilogue and store to C. The
 // epilogue (GELU especially: ~40 vector instructions per 16 outputs) runs on the AVX-512
 // ports while the AMX unit is busy with the next block: compute_block interleaves a few rows
 // of it with every K step, so the out-of-order core overlaps the two instead of serialising
-// "multiply, then epilogue".
+// "multiply, then epilogue". TC: C's element type (float, or bf16 bit patterns).
+template <typename TC>
 struct PendingBlock {
   float* out = nullptr;  // 32 x 32, row stride 32; null when nothing is pending
   int rows = 0, done = 0;
   __mmask16 mask[2];
-  float* c = nullptr;
+  TC* c = nullptr;
   int ldc = 0;
   BlockEpilogue ep{};
 
-  void set(float* buffer, int r, int cols, float* dst, int ld, const BlockEpilogue& e) {
+  void set(float* buffer, int r, int cols, TC* dst, int ld, const BlockEpilogue& e) {
     out = buffer;
     rows = r;
     done = 0;
@@ -160,7 +178,7 @@ struct PendingBlock {
   template <Activation kAct>
   void run(int end) {
     for (; done < end; ++done) {
-      store_row<kAct>(out + done * kBlock, mask, ep.bias,
+      store_row<kAct, TC>(out + done * kBlock, mask, ep.bias,
                       ep.residual ? ep.residual + static_cast<std::ptrdiff_t>(done) * ep.ldr : nullptr,
                       c + static_cast<std::ptrdiff_t>(done) * ldc);
     }
@@ -171,9 +189,9 @@ struct PendingBlock {
 // !kTwoRowTiles) x the two B column groups b0, b1, over `steps` K steps; `rows_per_step` rows
 // of the pending block's epilogue ride along with each K step (see PendingBlock), and the
 // pending block is complete on return.
-template <bool kTwoRowTiles>
+template <bool kTwoRowTiles, typename TC>
 void compute_block(const uint16_t* a, int steps, const uint16_t* b0, const uint16_t* b1, float* out,
-                   PendingBlock& pending, int rows_per_step) {
+                   PendingBlock<TC>& pending, int rows_per_step) {
   constexpr int kOutStride = kBlock * sizeof(float);
   _tile_zero(0);
   _tile_zero(1);
@@ -207,11 +225,12 @@ void compute_block(const uint16_t* a, int steps, const uint16_t* b0, const uint1
 // Asks for the C rows (to write) and residual rows (to read) of a block whose epilogue runs
 // about one block from now: both are [tokens, N] activations in DRAM, rows 3 KB or more apart,
 // and without this every row of the epilogue stalls on a miss.
-void prefetch_block_outputs(float* c, int ldc, const float* residual, int ldr, int rows) {
+template <typename TC>
+void prefetch_block_outputs(TC* c, int ldc, const float* residual, int ldr, int rows) {
   for (int r = 0; r < rows; ++r) {
-    const float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
+    const char* cr = reinterpret_cast<const char*>(c + static_cast<std::ptrdiff_t>(r) * ldc);
     __builtin_prefetch(cr, 1, 3);
-    __builtin_prefetch(cr + 16, 1, 3);
+    if (sizeof(TC) == 4) __builtin_prefetch(cr + 64, 1, 3);
     if (residual) {
       const float* rr = residual + static_cast<std::ptrdiff_t>(r) * ldr;
       __builtin_prefetch(rr, 0, 3);
@@ -222,14 +241,15 @@ void prefetch_block_outputs(float* c, int ldc, const float* residual, int ldr, i
 
 }  // namespace
 
-void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
-                    float* c, int ldc, const Epilogue& ep) {
+template <typename TA, typename TC>
+void amx_bf16_range(int r0, int r1, int c0, int c1, const TA* a, int lda, const PackedB& b, TC* c, int ldc,
+                    const Epilogue& ep) {
   thread_local AlignedBuffer<uint16_t> scratch;
   // Two block buffers: the tiles of one block are stored into one while the other block's
   // epilogue is still draining from the other.
   alignas(64) float out[2][kBlock * kBlock];
   int which = 0;
-  PendingBlock pending;
+  PendingBlock<TC> pending;
   const int kpad = bf16_k_padded(b.k);
   const int steps = kpad / 32;
   const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;  // one 16-column group of B
@@ -253,7 +273,7 @@ void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, con
         for (int jc = jg; jc < g_end; jc += kBlock) {
           const int nb = g_end - jc < kBlock ? g_end - jc : kBlock;
           const uint16_t* b0 = b.bf16.data() + (jc / 16) * group_stride;
-          float* cb = c + static_cast<std::size_t>(ic + i) * ldc + jc;
+          TC* cb = c + static_cast<std::size_t>(ic + i) * ldc + jc;
           const BlockEpilogue block_ep = offset_epilogue(ep, ic + i, jc);
           prefetch_block_outputs(cb, ldc, block_ep.residual, block_ep.ldr, rows);
           if (rows > 16) {
@@ -270,6 +290,10 @@ void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, con
   pending.finish();
   _tile_release();
 }
+
+template void amx_bf16_range(int, int, int, int, const float*, int, const PackedB&, float*, int, const Epilogue&);
+template void amx_bf16_range(int, int, int, int, const float*, int, const PackedB&, uint16_t*, int, const Epilogue&);
+template void amx_bf16_range(int, int, int, int, const uint16_t*, int, const PackedB&, float*, int, const Epilogue&);
 
 float amx_dp_loop(long iterations) {
   configure_tiles();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "kernels/gemm/microkernel.h"
 
@@ -157,24 +158,30 @@ void run_f32(const F32Kernel& kern, int m, const float* a, int lda, const F32B& 
   });
 }
 
-void run_bf16(int m, const float* a, int lda, const PackedB& b, float* c, int ldc, const Epilogue& ep,
-              ThreadPool* pool) {
+template <typename TA, typename TC>
+void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, const Epilogue& ep, ThreadPool* pool) {
   if (m <= 0 || b.n <= 0) return;
-  if (b.k <= 0) return zero_product(m, b.n, c, ldc, ep);
 #if defined(ALBERT_X86)
+  if (b.k <= 0) {
+    if constexpr (std::is_same_v<TC, float>) return zero_product(m, b.n, c, ldc, ep);
+  }
   const bool amx = b.bf16_path == Bf16Path::kAmx;
   const double min_macs = amx ? kMinParallelMacsBf16 : kMinParallelMacsF32;
   for_each_rectangle(pool, m, b.n, b.k, /*mr=*/amx ? 32 : 14, /*nr=*/kBf16NAlign, min_macs,
                      [&](int r0, int r1, int c0, int c1) {
-                       if (amx) {
-                         amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
-                       } else {
-                         avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
+                       if constexpr (std::is_same_v<TA, float> && std::is_same_v<TC, float>) {
+                         if (!amx) return avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
                        }
+                       amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
                      });
 #else
   throw std::runtime_error("bf16 needs AMX-BF16 or AVX512-BF16");
 #endif
+}
+
+void require_bf16_activations(const PackedB& b, int k) {
+  if (!bf16_activations(b)) throw std::invalid_argument("GEMM: bf16 activations need a bf16 B on the AMX path");
+  if (k <= 0) throw std::invalid_argument("GEMM: bf16 activations need K > 0");
 }
 
 void check_shape(int n, int k, int ld, bool transposed) {
@@ -210,6 +217,22 @@ void gemm_packed(int m, const float* a, int lda, const PackedB& b, float* c, int
   if (b.precision == Precision::kBF16) return detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
   const detail::F32Kernel& kern = detail::f32_kernel(b.isa);
   detail::run_f32(kern, m, a, lda, detail::packed_view(b.f32.data(), b.n, b.k, kern.nr), c, ldc, epilogue, pool);
+}
+
+bool bf16_activations(const PackedB& b) {
+  return b.precision == Precision::kBF16 && b.bf16_path == Bf16Path::kAmx;
+}
+
+void gemm_packed(int m, const float* a, int lda, const PackedB& b, uint16_t* c, int ldc, const Epilogue& epilogue,
+                 ThreadPool* pool) {
+  detail::require_bf16_activations(b, b.k);
+  detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
+}
+
+void gemm_packed(int m, const uint16_t* a, int lda, const PackedB& b, float* c, int ldc, const Epilogue& epilogue,
+                 ThreadPool* pool) {
+  detail::require_bf16_activations(b, b.k);
+  detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
 }
 
 void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b, int ldb,

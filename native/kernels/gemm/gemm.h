@@ -55,6 +55,16 @@ struct Epilogue {
 void gemm_packed(int m, const float* a, int lda, const PackedB& b, float* c, int ldc,
                  const Epilogue& epilogue, ThreadPool* pool);
 
+// bf16 activations in memory, for a kBF16 B on the AMX path (bf16_activations(b)): C written
+// as bf16, or A read as bf16 (raw bit patterns, row-major). The kernel rounds fp32 A to bf16
+// the same way, so these give exactly what converting at the consumer gives, at half the
+// memory traffic. Throws std::invalid_argument for any other B.
+bool bf16_activations(const PackedB& b);
+void gemm_packed(int m, const float* a, int lda, const PackedB& b, uint16_t* c, int ldc,
+                 const Epilogue& epilogue, ThreadPool* pool);
+void gemm_packed(int m, const uint16_t* a, int lda, const PackedB& b, float* c, int ldc,
+                 const Epilogue& epilogue, ThreadPool* pool);
+
 // The same with B unpacked (packed into thread-local scratch on the fly): for attention's
 // Q K^T and P V, where B changes every call.
 void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b, int ldb,

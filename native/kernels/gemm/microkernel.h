@@ -105,9 +105,12 @@ uint16_t float_to_bf16(float x);
 // ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
 #if defined(ALBERT_X86)
 // Compute rows [r0, r1) x columns [c0, c1) of C (c0, c1 multiples of 32 or c1 == n) from the
-// bf16 packed B, applying the whole epilogue. Called once per thread.
-void amx_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
-                    float* c, int ldc, const Epilogue& ep);
+// bf16 packed B, applying the whole epilogue. Called once per thread. The AMX driver also
+// takes A, or writes C, as bf16 bit patterns (TA / TC = uint16_t; instantiated for
+// float/float, float/uint16_t and uint16_t/float).
+template <typename TA, typename TC>
+void amx_bf16_range(int r0, int r1, int c0, int c1, const TA* a, int lda, const PackedB& b, TC* c, int ldc,
+                    const Epilogue& ep);
 void avx512_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b,
                        float* c, int ldc, const Epilogue& ep);
 // FMA-throughput loops for the peak measurement: `iterations` x (chains) FMAs on 16 (zmm) or
