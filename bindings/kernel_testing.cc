@@ -321,6 +321,15 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   }
   auto context = Napi::Float32Array::New(info.Env(), static_cast<std::size_t>(tokens) * width);
   args.context = context.Data();
+  // bf16Activations: Q, K, V rounded to bf16 in, the context as bf16 out (widened on return).
+  std::vector<uint16_t> qkv_bf16, context_bf16;
+  if (get_bool(o, "bf16Activations", false)) {
+    qkv_bf16.resize(static_cast<std::size_t>(tokens) * 3 * width);
+    for (std::size_t i = 0; i < qkv_bf16.size(); ++i) qkv_bf16[i] = gemm::detail::float_to_bf16(args.qkv[i]);
+    context_bf16.resize(context.ElementLength());
+    args.qkv_bf16 = qkv_bf16.data();
+    args.context_bf16 = context_bf16.data();
+  }
   Napi::Object result = Napi::Object::New(info.Env());
   result.Set("context", context);
   if (get_bool(o, "probabilities", false)) {
@@ -332,6 +341,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   }
   auto pool = make_pool(get_int(o, "threads", 1));
   albert::attention(layout, args, pool.get());
+  for (std::size_t i = 0; i < context_bf16.size(); ++i) context[i] = albert::bfloat16_to_float(context_bf16[i]);
   return result;
 }
 

@@ -44,7 +44,8 @@ struct AlbertModel::Buffers {
   AlignedBuffer<float> context;       // [tokens, H]
   AlignedBuffer<float> attention;     // [tokens, H]
   AlignedBuffer<float> intermediate;  // [tokens, FFN]
-  AlignedBuffer<uint16_t> intermediate_bf16;  // [tokens, FFN] instead, when the FFN runs on AMX
+  // bf16 instead of qkv, context and intermediate where run_layer keeps them bf16 (AMX).
+  AlignedBuffer<uint16_t> qkv_bf16, context_bf16, intermediate_bf16;
 };
 
 namespace {
@@ -274,41 +275,58 @@ void AlbertModel::embed(const ForwardRequest& request, const TokenLayout& layout
 }
 
 // a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF.
+//
+// On AMX (precision bf16) the activations that only feed a bf16 GEMM or the AMX attention stay
+// bf16 in memory: QKV, the attention context and the FFN intermediate. Their consumers round
+// them to bf16 anyway, so the results are bit for bit the same at half the memory traffic. The
+// residual stream (x, a) stays fp32, and relative position terms need fp32 Q and K.
 void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffers& buf, float* probabilities) const {
   const ModelConfig& c = config_;
-  const int H = c.hidden_size;
+  const int H = c.hidden_size, F = c.intermediate_size;
   const int T = layout.tokens();
-  apply_linear(layer.qkv, T, buf.hidden.data(), H, buf.qkv.data(), 3 * H);
+  const size_t rows = static_cast<size_t>(T);
+  float* hidden = buf.hidden.data();
+  float* attention_out = buf.attention.at_least(rows * H);
 
   AttentionArgs args;
   args.isa = options_.isa;
-  args.bf16_tiles = layer.qkv.weight.precision == gemm::Precision::kBF16 && layer.qkv.weight.bf16_path == gemm::Bf16Path::kAmx;
+  args.bf16_tiles = gemm::bf16_activations(layer.qkv.weight);
   args.heads = c.num_attention_heads;
   args.head_dim = c.head_dim();
-  args.qkv = buf.qkv.data();
-  args.context = buf.context.data();
   args.position_embedding = c.position_embedding;
   args.distance_embedding = layer.distance_embedding.empty() ? nullptr : layer.distance_embedding.data();
   args.max_positions = c.max_position_embeddings;
   args.probabilities = probabilities;
-  attention(layout, args, pool_.get());
-
-  apply_linear(layer.attention_output, T, buf.context.data(), H, buf.attention.data(), H, Activation::kIdentity, buf.hidden.data());
-  layer_norm(options_.isa, buf.attention.data(), T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
-  const int F = c.intermediate_size;
-  const size_t intermediate_size = static_cast<size_t>(T) * F;
-  if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
-    // The FFN's [tokens, F] activations, the layer's largest, stay bf16 between its two GEMMs:
-    // the second rounds its input to bf16 anyway, so this only halves their memory traffic.
-    uint16_t* intermediate = buf.intermediate_bf16.at_least(intermediate_size);
-    apply_linear(layer.ffn, T, buf.attention.data(), H, intermediate, F, c.hidden_act);
-    apply_linear(layer.ffn_output, T, intermediate, F, buf.hidden.data(), H, Activation::kIdentity, buf.attention.data());
+  if (args.bf16_tiles && c.position_embedding == PositionEmbedding::kAbsolute &&
+      gemm::bf16_activations(layer.attention_output.weight)) {
+    uint16_t* qkv = buf.qkv_bf16.at_least(rows * 3 * H);
+    uint16_t* context = buf.context_bf16.at_least(rows * H);
+    apply_linear(layer.qkv, T, hidden, H, qkv, 3 * H);
+    args.qkv_bf16 = qkv;
+    args.context_bf16 = context;
+    attention(layout, args, pool_.get());
+    apply_linear(layer.attention_output, T, context, H, attention_out, H, Activation::kIdentity, hidden);
   } else {
-    float* intermediate = buf.intermediate.at_least(intermediate_size);
-    apply_linear(layer.ffn, T, buf.attention.data(), H, intermediate, F, c.hidden_act);
-    apply_linear(layer.ffn_output, T, intermediate, F, buf.hidden.data(), H, Activation::kIdentity, buf.attention.data());
+    float* qkv = buf.qkv.at_least(rows * 3 * H);
+    float* context = buf.context.at_least(rows * H);
+    apply_linear(layer.qkv, T, hidden, H, qkv, 3 * H);
+    args.qkv = qkv;
+    args.context = context;
+    attention(layout, args, pool_.get());
+    apply_linear(layer.attention_output, T, context, H, attention_out, H, Activation::kIdentity, hidden);
   }
-  layer_norm(options_.isa, buf.hidden.data(), T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, attention_out, T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
+
+  if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
+    uint16_t* intermediate = buf.intermediate_bf16.at_least(rows * F);
+    apply_linear(layer.ffn, T, attention_out, H, intermediate, F, c.hidden_act);
+    apply_linear(layer.ffn_output, T, intermediate, F, hidden, H, Activation::kIdentity, attention_out);
+  } else {
+    float* intermediate = buf.intermediate.at_least(rows * F);
+    apply_linear(layer.ffn, T, attention_out, H, intermediate, F, c.hidden_act);
+    apply_linear(layer.ffn_output, T, intermediate, F, hidden, H, Activation::kIdentity, attention_out);
+  }
+  layer_norm(options_.isa, hidden, T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
 namespace {
@@ -416,14 +434,10 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
                                 std::to_string(c.max_position_embeddings));
   }
   TokenLayout layout = make_layout(request);
-  const size_t T = layout.tokens();
   const int H = c.hidden_size;
   std::unique_ptr<Buffers> buffers = acquire_buffers();
   Buffers& buf = *buffers;
   embed(request, layout, buf);
-  buf.qkv.at_least(T * 3 * H);
-  buf.context.at_least(T * H);
-  buf.attention.at_least(T * H);
 
   ForwardResult result;
   if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));

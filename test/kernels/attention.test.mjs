@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { assertClose } from '../helpers/assert.mjs';
-import { cpu, fp32Isas, randomFloats, t } from './gemm_helpers.mjs';
+import { cpu, fp32Isas, randomFloats, t, toBf16 } from './gemm_helpers.mjs';
 
 const CASES = [
   { heads: 1, headDim: 1, lengths: [1] },
@@ -61,6 +61,19 @@ if (cpu.amxbf16) {
       for (let j = 0; j < want.context.length; ++j) worst = Math.max(worst, Math.abs(got.context[j] - want.context[j]));
       assert.ok(worst > 0, 'bf16 rounding should leave some difference: the AMX path did not run');
     });
+  });
+
+  test('attention bf16 tiles: bf16 activations in and out give the fp32-activation results, rounded', () => {
+    CASES.filter((c) => !c.positionEmbedding).forEach((c, i) => {
+      const args = inputs(c, 300 + i);
+      const want = run(args, { bf16Tiles: true, threads: 2 });
+      const got = run(args, { bf16Tiles: true, bf16Activations: true, threads: 2 });
+      const label = `amx bf16 activations ${JSON.stringify(c)}`;
+      assert.equal(Array.from(got.probabilities), Array.from(want.probabilities), `${label}: probabilities`);
+      assert.equal(Array.from(got.context), Array.from(want.context, toBf16), `${label}: context`);
+    });
+    const relative = inputs(CASES.find((c) => c.positionEmbedding), 1);
+    assert.throws(() => run(relative, { bf16Tiles: true, bf16Activations: true }), /absolute positions/);
   });
 
   test('attention bf16 tiles: one 64-row block and a whole sequence agree row for row', () => {

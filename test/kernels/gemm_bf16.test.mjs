@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ACTIVATIONS, bf16Paths, compareGemm, cpu, makeCase, t } from './gemm_helpers.mjs';
+import { ACTIVATIONS, bf16Paths, compareGemm, cpu, makeCase, t, toBf16 } from './gemm_helpers.mjs';
 
 // bf16 keeps 8 significant bits: each product is off by up to ~2^-8 relative.
 const BF16_REL = 1e-2;
@@ -56,14 +56,6 @@ for (const bf16Path of bf16Paths) {
   });
 }
 
-// Round-to-nearest-even to bf16, as VCVTNE2PS2BF16 (A) and pack_b (B) do.
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-function toBf16(x) {
-  f32[0] = x;
-  u32[0] = ((u32[0] + 0x7fff + ((u32[0] >>> 16) & 1)) >>> 0) & 0xffff0000;
-  return f32[0];
-}
 
 test('bf16 error is only the rounding of the inputs: exact fp32 product of rounded A and B', () => {
   for (const bf16Path of bf16Paths) {

@@ -17,6 +17,16 @@ export const ACTIVATIONS = ['identity', 'gelu', 'gelu_new', 'gelu_fast', 'quick_
 export const fp32Isas = ['scalar', ...(cpu.avx2 ? ['avx2'] : []), ...(cpu.avx512 ? ['avx512'] : [])];
 export const bf16Paths = [...(cpu.amxbf16 ? ['amx'] : []), ...(cpu.avx512bf16 ? ['avx512bf16'] : [])];
 
+// Round-to-nearest-even to bf16 (as VCVTNE2PS2BF16 and pack_b do), returned as the float it
+// represents.
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+export function toBf16(x) {
+  f32[0] = x;
+  u32[0] = ((u32[0] + 0x7fff + ((u32[0] >>> 16) & 1)) >>> 0) & 0xffff0000;
+  return f32[0];
+}
+
 // Deterministic uniform [-1, 1) floats (mulberry32), so a failure reproduces.
 export function randomFloats(count, seed) {
   let s = seed >>> 0;

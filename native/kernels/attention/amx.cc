@@ -4,6 +4,9 @@
 // (zero-padded) product as in gemm/amx.cc. At ~2 MFLOP per product the conversions cost
 // about as much as the multiplies, so each writes its tiles in one vector pass.
 #if defined(ALBERT_X86)
+// GCC 12 warns that the "undefined" upper half inside _mm512_castsi256_si512 / inserti64x4 may
+// be uninitialised: a false positive of its headers (the half is overwritten).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "kernels/attention/amx.h"
 
 #include <immintrin.h>
@@ -21,21 +24,17 @@ namespace {
 using gemm::detail::configure_tiles;
 using gemm::detail::kTileElems;
 using gemm::detail::lanes;
+using gemm::detail::load_bf16x32;
+using gemm::detail::store_x16;
 
-// 32 floats (masked to `count`) -> 32 bf16, element i from src[i].
-inline __m512i load_bf16x32(const float* src, int count) {
-  const __m512 lo = _mm512_maskz_loadu_ps(lanes(count), src);
-  const __m512 hi = _mm512_maskz_loadu_ps(lanes(count - 16), src + 16);
-  return (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
-}
-
-// A operand: rows x cols floats (row stride ld) -> [padded rows / 16][kpad / 32] tiles of
-// 16 rows x 32 k, zeros past rows and cols.
-void to_a_tiles(const float* src, int ld, int rows, int cols, int rows_padded, int kpad, uint16_t* dst) {
+// A operand: rows x cols of fp32 or bf16 (row stride ld) -> [padded rows / 16][kpad / 32]
+// tiles of 16 rows x 32 k, zeros past rows and cols.
+template <typename T>
+void to_a_tiles(const T* src, int ld, int rows, int cols, int rows_padded, int kpad, uint16_t* dst) {
   const int steps = kpad / 32;
   for (int i = 0; i < rows_padded; ++i) {
     uint16_t* out = dst + static_cast<std::size_t>(i / 16) * steps * kTileElems + (i % 16) * 32;
-    const float* row = src + static_cast<std::ptrdiff_t>(i) * ld;
+    const T* row = src + static_cast<std::ptrdiff_t>(i) * ld;
     for (int s = 0; s < steps; ++s) {
       const __m512i v = i < rows ? load_bf16x32(row + 32 * s, cols - 32 * s) : _mm512_setzero_si512();
       _mm512_store_si512(out + static_cast<std::size_t>(s) * kTileElems, v);
@@ -46,13 +45,14 @@ void to_a_tiles(const float* src, int ld, int rows, int cols, int rows_padded, i
 // B operand for M^T, M being n x k row-major (K in Q K^T): tile (column group g, step s)
 // holds, at k-pair row p and column j, the pair M[16g + j][32s + 2p .. 2p + 1]. One row of M
 // converts to the 16 pairs of one tile column, scattered down that column.
-void to_b_tiles_transposed(const float* src, int ld, int n, int k, int npad, int kpad, uint16_t* dst) {
+template <typename T>
+void to_b_tiles_transposed(const T* src, int ld, int n, int k, int npad, int kpad, uint16_t* dst) {
   const int steps = kpad / 32;
   const __m512i column = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                             _mm512_set1_epi32(16));  // k-pair row p at 16 p dwords
   for (int j = 0; j < npad; ++j) {
     uint32_t* base = reinterpret_cast<uint32_t*>(dst + static_cast<std::size_t>(j / 16) * steps * kTileElems) + j % 16;
-    const float* row = src + static_cast<std::ptrdiff_t>(j) * ld;
+    const T* row = src + static_cast<std::ptrdiff_t>(j) * ld;
     for (int s = 0; s < steps; ++s) {
       const __m512i pairs = j < n ? load_bf16x32(row + 32 * s, k - 32 * s) : _mm512_setzero_si512();
       _mm512_i32scatter_epi32(base + static_cast<std::size_t>(s) * kTileElems / 2, column, pairs, 4);
@@ -60,9 +60,23 @@ void to_b_tiles_transposed(const float* src, int ld, int n, int k, int npad, int
   }
 }
 
+// Rows r and r + 1 of M (16 columns from `row`, masked to cols; a row at or past k reads as
+// zeros) as 32 bf16: the first 16 from row r, the last 16 from row r + 1.
+inline __m512i load_row_pair(const float* row, int ld, int r, int k, __mmask16 cols) {
+  const __m512 even = r < k ? _mm512_maskz_loadu_ps(cols, row) : _mm512_setzero_ps();
+  const __m512 odd = r + 1 < k ? _mm512_maskz_loadu_ps(cols, row + ld) : _mm512_setzero_ps();
+  return (__m512i)_mm512_cvtne2ps_pbh(odd, even);
+}
+inline __m512i load_row_pair(const uint16_t* row, int ld, int r, int k, __mmask16 cols) {
+  const __m256i even = r < k ? _mm256_maskz_loadu_epi16(cols, row) : _mm256_setzero_si256();
+  const __m256i odd = r + 1 < k ? _mm256_maskz_loadu_epi16(cols, row + ld) : _mm256_setzero_si256();
+  return _mm512_inserti64x4(_mm512_castsi256_si512(even), odd, 1);
+}
+
 // B operand for M, M being k x n row-major (V in P V): tile (g, s) row p interleaves rows
 // 32s + 2p and 32s + 2p + 1 of M, columns 16g .. 16g + 15.
-void to_b_tiles(const float* src, int ld, int k, int n, int npad, int kpad, uint16_t* dst) {
+template <typename T>
+void to_b_tiles(const T* src, int ld, int k, int n, int npad, int kpad, uint16_t* dst) {
   const int steps = kpad / 32;
   alignas(64) static const uint16_t kInterleave[32] = {0, 16, 1, 17, 2,  18, 3,  19, 4,  20, 5,  21, 6,  22, 7,  23,
                                                        8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
@@ -73,10 +87,7 @@ void to_b_tiles(const float* src, int ld, int k, int n, int npad, int kpad, uint
       uint16_t* tile = dst + (static_cast<std::size_t>(g) * steps + s) * kTileElems;
       for (int p = 0; p < 16; ++p) {
         const int r = 32 * s + 2 * p;
-        const float* row = src + static_cast<std::ptrdiff_t>(r) * ld + 16 * g;
-        const __m512 even = r < k ? _mm512_maskz_loadu_ps(cols, row) : _mm512_setzero_ps();
-        const __m512 odd = r + 1 < k ? _mm512_maskz_loadu_ps(cols, row + ld) : _mm512_setzero_ps();
-        const __m512i halves = (__m512i)_mm512_cvtne2ps_pbh(odd, even);
+        const __m512i halves = load_row_pair(src + static_cast<std::ptrdiff_t>(r) * ld + 16 * g, ld, r, k, cols);
         _mm512_store_si512(tile + 32 * p, _mm512_permutexvar_epi16(interleave, halves));
       }
     }
@@ -128,7 +139,8 @@ Scratch& scratch() {
 
 }  // namespace
 
-void amx_attention_scores(const float* q, const float* k, int ld_qkv, int rows, int keys, int d, float* scores,
+template <typename T>
+void amx_attention_scores(const T* q, const T* k, int ld_qkv, int rows, int keys, int d, float* scores,
                           int ld_scores) {
   const int rows_padded = amx_attention_padded(rows), keys_padded = amx_attention_padded(keys);
   const int dpad = amx_attention_padded(d);
@@ -142,8 +154,9 @@ void amx_attention_scores(const float* q, const float* k, int ld_qkv, int rows, 
   _tile_release();
 }
 
-void amx_attention_context(const float* p, int ld_p, const float* v, int ld_qkv, int rows, int keys, int d,
-                           float* out, int ld_out) {
+template <typename T>
+void amx_attention_context(const float* p, int ld_p, const T* v, int ld_qkv, int rows, int keys, int d, T* out,
+                           int ld_out) {
   const int rows_padded = amx_attention_padded(rows), keys_padded = amx_attention_padded(keys);
   const int dpad = amx_attention_padded(d);
   Scratch& s = scratch();
@@ -158,12 +171,17 @@ void amx_attention_context(const float* p, int ld_p, const float* v, int ld_qkv,
   const __mmask16 tail = lanes(d % 16 == 0 ? 16 : d % 16);
   for (int i = 0; i < rows; ++i) {
     const float* src = c + static_cast<std::size_t>(i) * dpad;
-    float* dst = out + static_cast<std::ptrdiff_t>(i) * ld_out;
+    T* dst = out + static_cast<std::ptrdiff_t>(i) * ld_out;
     int j = 0;
-    for (; j + 16 < d; j += 16) _mm512_storeu_ps(dst + j, _mm512_load_ps(src + j));
-    _mm512_mask_storeu_ps(dst + j, tail, _mm512_load_ps(src + j));
+    for (; j + 16 < d; j += 16) store_x16(dst + j, 0xffff, _mm512_load_ps(src + j));
+    store_x16(dst + j, tail, _mm512_load_ps(src + j));
   }
 }
+
+template void amx_attention_scores(const float*, const float*, int, int, int, int, float*, int);
+template void amx_attention_scores(const uint16_t*, const uint16_t*, int, int, int, int, float*, int);
+template void amx_attention_context(const float*, int, const float*, int, int, int, int, float*, int);
+template void amx_attention_context(const float*, int, const uint16_t*, int, int, int, int, uint16_t*, int);
 
 }  // namespace albert
 
@@ -173,11 +191,17 @@ void amx_attention_context(const float* p, int ld_p, const float* v, int ld_qkv,
 #include "kernels/attention/amx.h"
 
 namespace albert {
-void amx_attention_scores(const float*, const float*, int, int, int, int, float*, int) {
+template <typename T>
+void amx_attention_scores(const T*, const T*, int, int, int, int, float*, int) {
   throw std::logic_error("AMX attention on a non-x86 build");
 }
-void amx_attention_context(const float*, int, const float*, int, int, int, int, float*, int) {
+template <typename T>
+void amx_attention_context(const float*, int, const T*, int, int, int, int, T*, int) {
   throw std::logic_error("AMX attention on a non-x86 build");
 }
+template void amx_attention_scores(const float*, const float*, int, int, int, int, float*, int);
+template void amx_attention_scores(const uint16_t*, const uint16_t*, int, int, int, int, float*, int);
+template void amx_attention_context(const float*, int, const float*, int, int, int, int, float*, int);
+template void amx_attention_context(const float*, int, const uint16_t*, int, int, int, int, uint16_t*, int);
 }  // namespace albert
 #endif  // ALBERT_X86

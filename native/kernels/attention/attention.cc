@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "kernels/attention/amx.h"
@@ -83,10 +84,13 @@ void prefetch_next_head(const TokenLayout& layout, const AttentionArgs& args, co
     if (++sequence == layout.batch) return;
   }
   const int d = args.head_dim, H = args.heads * d;
+  const std::size_t element = args.qkv_bf16 ? sizeof(uint16_t) : sizeof(float);
+  const char* base = args.qkv_bf16 ? reinterpret_cast<const char*>(args.qkv_bf16) : reinterpret_cast<const char*>(args.qkv);
   for (int r = layout.key_begin[sequence]; r < layout.seq_begin[sequence + 1]; ++r) {
-    const float* row = args.qkv + static_cast<std::size_t>(r) * 3 * H + head * d;
+    const char* row = base + (static_cast<std::size_t>(r) * 3 * H + head * d) * element;
     for (int part = 0; part < 3; ++part) {
-      for (int j = 0; j < d; j += 16) __builtin_prefetch(row + part * H + j, 0, 3);
+      const char* p = row + part * H * element;
+      for (std::size_t at = 0; at < d * element; at += 64) __builtin_prefetch(p + at, 0, 3);
     }
   }
 }
@@ -104,13 +108,18 @@ void run_task(const TokenLayout& layout, const AttentionArgs& args, const Task& 
   const int ld_scores = args.bf16_tiles ? amx_attention_padded(keys) : keys;
   scores.resize(static_cast<size_t>(args.bf16_tiles ? amx_attention_padded(rows) : rows) * ld_scores);
 
-  const float* q = args.qkv + static_cast<long>(task.row_begin) * ld + task.head * d;
-  const float* k = args.qkv + static_cast<long>(key_begin) * ld + H + task.head * d;
-  const float* v = args.qkv + static_cast<long>(key_begin) * ld + 2 * H + task.head * d;
-  if (args.bf16_tiles) {
-    amx_attention_scores(q, k, ld, rows, keys, d, scores.data(), ld_scores);
+  // Offsets of this head's Q rows, K rows and V rows, and of its context rows.
+  const long q_at = static_cast<long>(task.row_begin) * ld + task.head * d;
+  const long k_at = static_cast<long>(key_begin) * ld + H + task.head * d;
+  const long v_at = k_at + H;
+  const long out_at = static_cast<long>(task.row_begin) * H + task.head * d;
+  if (args.qkv_bf16) {
+    amx_attention_scores(args.qkv_bf16 + q_at, args.qkv_bf16 + k_at, ld, rows, keys, d, scores.data(), ld_scores);
+  } else if (args.bf16_tiles) {
+    amx_attention_scores(args.qkv + q_at, args.qkv + k_at, ld, rows, keys, d, scores.data(), ld_scores);
   } else {
-    gemm::gemm(args.isa, rows, keys, d, q, ld, k, ld, /*b_transposed=*/true, scores.data(), ld_scores, {}, nullptr);
+    gemm::gemm(args.isa, rows, keys, d, args.qkv + q_at, ld, args.qkv + k_at, ld, /*b_transposed=*/true,
+               scores.data(), ld_scores, {}, nullptr);
   }
   if (args.position_embedding != PositionEmbedding::kAbsolute) {
     add_relative_scores(layout, args, task, keys, key_begin, scores.data(), ld_scores);
@@ -122,17 +131,22 @@ void run_task(const TokenLayout& layout, const AttentionArgs& args, const Task& 
     for (int r = 0; r < rows; ++r) softmax_rows(args.isa, scores.data() + static_cast<size_t>(r) * ld_scores, 1, keys, scale);
   }
   if (args.probabilities) store_probabilities(layout, args, task, keys, key_begin, scores.data(), ld_scores);
-  float* out = args.context + static_cast<long>(task.row_begin) * H + task.head * d;
-  if (args.bf16_tiles) {
-    amx_attention_context(scores.data(), ld_scores, v, ld, rows, keys, d, out, H);
+  if (args.qkv_bf16) {
+    amx_attention_context(scores.data(), ld_scores, args.qkv_bf16 + v_at, ld, rows, keys, d, args.context_bf16 + out_at, H);
+  } else if (args.bf16_tiles) {
+    amx_attention_context(scores.data(), ld_scores, args.qkv + v_at, ld, rows, keys, d, args.context + out_at, H);
   } else {
-    gemm::gemm(args.isa, rows, d, keys, scores.data(), ld_scores, v, ld, /*b_transposed=*/false, out, H, {}, nullptr);
+    gemm::gemm(args.isa, rows, d, keys, scores.data(), ld_scores, args.qkv + v_at, ld, /*b_transposed=*/false,
+               args.context + out_at, H, {}, nullptr);
   }
 }
 
 }  // namespace
 
 void attention(const TokenLayout& layout, const AttentionArgs& args, ThreadPool* pool) {
+  if (args.qkv_bf16 && (!args.bf16_tiles || !args.context_bf16 || args.position_embedding != PositionEmbedding::kAbsolute)) {
+    throw std::invalid_argument("attention: bf16 activations need AMX tiles, a bf16 context and absolute positions");
+  }
   const std::vector<Task> tasks = make_tasks(layout, args.heads);
   parallel_for(pool, static_cast<int>(tasks.size()), [&](int t) {
     thread_local std::vector<float> scores;

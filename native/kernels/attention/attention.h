@@ -6,6 +6,7 @@
 // multiplies by V, so no [seq x seq] matrix lives beyond one row block per thread (unless the
 // caller asks for the probabilities).
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -32,6 +33,10 @@ struct AttentionArgs {
   int head_dim = 0;
   const float* qkv = nullptr;  // [tokens, 3 * H]: Q | K | V, head h at column h * head_dim
   float* context = nullptr;    // [tokens, H] output
+  // With bf16_tiles and absolute positions, the activations may be bf16 instead (bit
+  // patterns, same layouts): Q, K, V read from qkv_bf16, the context written to context_bf16.
+  const uint16_t* qkv_bf16 = nullptr;
+  uint16_t* context_bf16 = nullptr;
   PositionEmbedding position_embedding = PositionEmbedding::kAbsolute;
   const float* distance_embedding = nullptr;  // [2 * max_positions - 1, head_dim] (relative only)
   int max_positions = 0;

@@ -60,17 +60,6 @@ int rows_at_once(int kpad) {
   return rows < kBlock ? kBlock : rows > kMaxRowsAtOnce ? kMaxRowsAtOnce : rows;
 }
 
-// 32 elements of A from k (masked to `left`) as 32 bf16: converted from fp32, or copied.
-inline __m512i load_a_bf16(const float* src, int left) {
-  const __m512 v0 = _mm512_maskz_loadu_ps(lanes(left), src);
-  const __m512 v1 = _mm512_maskz_loadu_ps(lanes(left - 16), src + 16);
-  return (__m512i)_mm512_cvtne2ps_pbh(v1, v0);
-}
-inline __m512i load_a_bf16(const uint16_t* src, int left) {
-  const __mmask32 m = left >= 32 ? ~__mmask32{0} : left <= 0 ? 0 : (__mmask32{1} << left) - 1;
-  return _mm512_maskz_loadu_epi16(m, src);
-}
-
 // rows x k of A (fp32, or bf16 bit patterns) -> ceil(rows / 32) strips of kpad / 32 K steps,
 // each step two 16 x 32 bf16 tiles (rows 0-15, then 16-31 of the strip), zeros in the
 // padding (rows past `rows`, k past `k`), so the padded products add nothing.
@@ -87,19 +76,8 @@ void convert_a(const TA* a, int lda, int rows, int k, int kpad, uint16_t* dst) {
       continue;
     }
     const TA* src = a + static_cast<std::size_t>(i) * lda;
-    for (int s = 0; s < steps; ++s) _mm512_store_si512(out + s * kStepElems, load_a_bf16(src + s * 32, k - s * 32));
+    for (int s = 0; s < steps; ++s) _mm512_store_si512(out + s * kStepElems, load_bf16x32(src + s * 32, k - s * 32));
   }
-}
-
-// Stores 32 outputs (two vectors) to a row of C, only the lanes in m: as fp32, or rounded to
-// bf16 (round to nearest even, as the next GEMM would round them).
-inline void store_c(float* c, const __mmask16 m[2], __m512 v0, __m512 v1) {
-  _mm512_mask_storeu_ps(c, m[0], v0);
-  _mm512_mask_storeu_ps(c + 16, m[1], v1);
-}
-inline void store_c(uint16_t* c, const __mmask16 m[2], __m512 v0, __m512 v1) {
-  const __mmask32 both = static_cast<__mmask32>(m[0]) | (static_cast<__mmask32>(m[1]) << 16);
-  _mm512_mask_storeu_epi16(c, both, (__m512i)_mm512_cvtne2ps_pbh(v1, v0));
 }
 
 // One row of C = epilogue(o), o being 32 fp32 sums in L1: + bias, activation (kAct, fixed at
@@ -126,7 +104,8 @@ void store_row(float* o, const __mmask16 m[2], const float* bias, const float* r
     v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], residual));
     v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], residual + 16));
   }
-  store_c(c, m, v0, v1);
+  store_x16(c, m[0], v0);  // fp32, or rounded to bf16 as the next GEMM would round it
+  store_x16(c + 16, m[1], v1);
 }
 
 // A finished 32 x 32 block waiting in its L1 buffer for its epilogue and store to C. The

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/gemm/avx512_mask.h"
+
 namespace albert {
 namespace gemm {
 namespace detail {
@@ -35,6 +37,24 @@ inline void configure_tiles() {
     cfg.colsb[t] = 64;
   }
   _tile_loadconfig(&cfg);
+}
+
+// 32 consecutive elements (masked to the first `count`) as 32 bf16: rounded from fp32 to
+// nearest even (VCVTNE2PS2BF16, as for every AMX input), or copied when already bf16.
+inline __m512i load_bf16x32(const float* src, int count) {
+  const __m512 lo = _mm512_maskz_loadu_ps(lanes(count), src);
+  const __m512 hi = _mm512_maskz_loadu_ps(lanes(count - 16), src + 16);
+  return (__m512i)_mm512_cvtne2ps_pbh(hi, lo);
+}
+inline __m512i load_bf16x32(const uint16_t* src, int count) {
+  const __mmask32 m = count >= 32 ? ~__mmask32{0} : count <= 0 ? 0 : (__mmask32{1} << count) - 1;
+  return _mm512_maskz_loadu_epi16(m, src);
+}
+
+// Stores the lanes in m of 16 fp32 results as fp32, or rounded to bf16.
+inline void store_x16(float* dst, __mmask16 m, __m512 v) { _mm512_mask_storeu_ps(dst, m, v); }
+inline void store_x16(uint16_t* dst, __mmask16 m, __m512 v) {
+  _mm256_mask_storeu_epi16(dst, m, (__m256i)_mm512_cvtneps_pbh(v));
 }
 
 }  // namespace
