@@ -73,31 +73,8 @@ void store_probabilities(const TokenLayout& layout, const AttentionArgs& args, c
   }
 }
 
-// Asks for the next head's Q, K and V columns of this task's sequence while this task
-// computes. Consecutive rows are 3 H floats apart (9 KB at ALBERT-base), a stride the hardware
-// prefetchers do not follow, so otherwise every row of every head is a demand miss.
-void prefetch_next_head(const TokenLayout& layout, const AttentionArgs& args, const Task& task) {
-  if (task.row_begin != layout.seq_begin[task.sequence]) return;  // once per (sequence, head)
-  int sequence = task.sequence, head = task.head + 1;
-  if (head == args.heads) {
-    head = 0;
-    if (++sequence == layout.batch) return;
-  }
-  const int d = args.head_dim, H = args.heads * d;
-  const std::size_t element = args.qkv_bf16 ? sizeof(uint16_t) : sizeof(float);
-  const char* base = args.qkv_bf16 ? reinterpret_cast<const char*>(args.qkv_bf16) : reinterpret_cast<const char*>(args.qkv);
-  for (int r = layout.key_begin[sequence]; r < layout.seq_begin[sequence + 1]; ++r) {
-    const char* row = base + (static_cast<std::size_t>(r) * 3 * H + head * d) * element;
-    for (int part = 0; part < 3; ++part) {
-      const char* p = row + part * H * element;
-      for (std::size_t at = 0; at < d * element; at += 64) __builtin_prefetch(p + at, 0, 3);
-    }
-  }
-}
-
 void run_task(const TokenLayout& layout, const AttentionArgs& args, const Task& task,
               std::vector<float>& scores) {
-  prefetch_next_head(layout, args, task);
   const int d = args.head_dim;
   const int H = args.heads * d;
   const int ld = 3 * H;
