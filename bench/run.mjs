@@ -117,6 +117,7 @@ async function runCase(testCase, engines) {
 
   const tasks = running.map((e) => ({ label: e.label, fn: () => e.forward(prepared.get(e.label)) }));
   const timings = await timeInterleaved(tasks, testCase, (round, rounds) => log(`${testCase.name}: round ${round}/${rounds}`));
+  for (const [label, t] of timings) log(`${testCase.name}: ${label} samples (ms, sorted): ${t.samples.map((x) => x.toFixed(0)).join(' ')}`);
   return { testCase, inputs, timings, accuracy, bf16VsFp32, failures };
 }
 

@@ -18,7 +18,10 @@ export async function timeInterleaved(contenders, plan, onRound = () => {}) {
   for (let round = 0; round < plan.rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     const bench = createRoundBench(plan, round === 0);
-    for (const { label, fn } of order) bench.add(label, fn);
+    // `async: true` said outright: otherwise tinybench calls a plain function once at add()
+    // to see whether it returns a promise, without waiting for it, and the round's timed
+    // calls then overlap those stray forward passes (every engine's, all at once).
+    for (const { label, fn } of order) bench.add(label, fn, { async: true });
     await bench.run();
     for (const task of bench.tasks) samples.get(task.name).push(...roundSamples(task));
     onRound(round + 1, plan.rounds);
