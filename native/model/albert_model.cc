@@ -274,6 +274,39 @@ void AlbertModel::embed(const ForwardRequest& request, const TokenLayout& layout
   apply_linear(*embedding_projection_, tokens, embedded, E, hidden, c.hidden_size);
 }
 
+namespace {
+
+// Where attention finds Q, K, V and writes the context: fp32 or bf16 buffers.
+void set_activations(AttentionArgs& args, float* qkv, float* context) {
+  args.qkv = qkv;
+  args.context = context;
+}
+void set_activations(AttentionArgs& args, uint16_t* qkv, uint16_t* context) {
+  args.qkv_bf16 = qkv;
+  args.context_bf16 = context;
+}
+
+}  // namespace
+
+// out = x + dense(attention(qkv(x))), with the QKV and context activations of type A.
+template <typename A>
+void AlbertModel::self_attention(const Layer& layer, const TokenLayout& layout, AttentionArgs args, A* qkv, A* context,
+                                 const float* x, float* out) const {
+  const int H = config_.hidden_size, T = layout.tokens();
+  apply_linear(layer.qkv, T, x, H, qkv, 3 * H);
+  set_activations(args, qkv, context);
+  attention(layout, args, pool_.get());
+  apply_linear(layer.attention_output, T, context, H, out, H, Activation::kIdentity, x);
+}
+
+// out = a + ffn_output(act(ffn(a))), with the intermediate activations of type A.
+template <typename A>
+void AlbertModel::feed_forward(const Layer& layer, int tokens, A* intermediate, const float* a, float* out) const {
+  const int H = config_.hidden_size, F = config_.intermediate_size;
+  apply_linear(layer.ffn, tokens, a, H, intermediate, F, config_.hidden_act);
+  apply_linear(layer.ffn_output, tokens, intermediate, F, out, H, Activation::kIdentity, a);
+}
+
 // a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF.
 //
 // On AMX (precision bf16) the activations that only feed a bf16 GEMM or the AMX attention stay
@@ -282,11 +315,11 @@ void AlbertModel::embed(const ForwardRequest& request, const TokenLayout& layout
 // residual stream (x, a) stays fp32, and relative position terms need fp32 Q and K.
 void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffers& buf, float* probabilities) const {
   const ModelConfig& c = config_;
-  const int H = c.hidden_size, F = c.intermediate_size;
+  const int H = c.hidden_size;
   const int T = layout.tokens();
   const size_t rows = static_cast<size_t>(T);
-  float* hidden = buf.hidden.data();
-  float* attention_out = buf.attention.at_least(rows * H);
+  float* x = buf.hidden.data();
+  float* a = buf.attention.at_least(rows * H);
 
   AttentionArgs args;
   args.isa = options_.isa;
@@ -299,34 +332,19 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   args.probabilities = probabilities;
   if (args.bf16_tiles && c.position_embedding == PositionEmbedding::kAbsolute &&
       gemm::bf16_activations(layer.attention_output.weight)) {
-    uint16_t* qkv = buf.qkv_bf16.at_least(rows * 3 * H);
-    uint16_t* context = buf.context_bf16.at_least(rows * H);
-    apply_linear(layer.qkv, T, hidden, H, qkv, 3 * H);
-    args.qkv_bf16 = qkv;
-    args.context_bf16 = context;
-    attention(layout, args, pool_.get());
-    apply_linear(layer.attention_output, T, context, H, attention_out, H, Activation::kIdentity, hidden);
+    self_attention(layer, layout, args, buf.qkv_bf16.at_least(rows * 3 * H), buf.context_bf16.at_least(rows * H), x, a);
   } else {
-    float* qkv = buf.qkv.at_least(rows * 3 * H);
-    float* context = buf.context.at_least(rows * H);
-    apply_linear(layer.qkv, T, hidden, H, qkv, 3 * H);
-    args.qkv = qkv;
-    args.context = context;
-    attention(layout, args, pool_.get());
-    apply_linear(layer.attention_output, T, context, H, attention_out, H, Activation::kIdentity, hidden);
+    self_attention(layer, layout, args, buf.qkv.at_least(rows * 3 * H), buf.context.at_least(rows * H), x, a);
   }
-  layer_norm(options_.isa, attention_out, T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, a, T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
 
+  const size_t intermediate = rows * c.intermediate_size;
   if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
-    uint16_t* intermediate = buf.intermediate_bf16.at_least(rows * F);
-    apply_linear(layer.ffn, T, attention_out, H, intermediate, F, c.hidden_act);
-    apply_linear(layer.ffn_output, T, intermediate, F, hidden, H, Activation::kIdentity, attention_out);
+    feed_forward(layer, T, buf.intermediate_bf16.at_least(intermediate), a, x);
   } else {
-    float* intermediate = buf.intermediate.at_least(rows * F);
-    apply_linear(layer.ffn, T, attention_out, H, intermediate, F, c.hidden_act);
-    apply_linear(layer.ffn_output, T, intermediate, F, hidden, H, Activation::kIdentity, attention_out);
+    feed_forward(layer, T, buf.intermediate.at_least(intermediate), a, x);
   }
-  layer_norm(options_.isa, hidden, T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, x, T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
 namespace {

@@ -75,6 +75,11 @@ class AlbertModel {
   void embed(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers) const;
   void run_layer(const Layer& layer, const struct TokenLayout& layout, Buffers& buffers,
                  float* probabilities) const;
+  template <typename A>
+  void self_attention(const Layer& layer, const struct TokenLayout& layout, struct AttentionArgs args, A* qkv,
+                      A* context, const float* x, float* out) const;
+  template <typename A>
+  void feed_forward(const Layer& layer, int tokens, A* intermediate, const float* a, float* out) const;
   void run_heads(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers,
                  ForwardResult& result) const;
   Tensor masked_lm_logits(const ForwardRequest& request, const struct TokenLayout& layout,

@@ -113,6 +113,7 @@ void to_b_tiles(const T* src, int ld, int k, int n, int npad, int kpad, uint16_t
 // C[rows_padded, npad] (row stride ldc floats) = A tiles x B tiles over `steps` K steps; both
 // sizes multiples of 32, so every 2 x 2 block of accumulators is whole.
 void tile_product(const uint16_t* a, const uint16_t* b, int rows_padded, int npad, int steps, float* c, int ldc) {
+  configure_tiles();
   const std::size_t strip = static_cast<std::size_t>(steps) * kTileElems;  // 16 rows (A) or columns (B), all K
   const int stride = ldc * static_cast<int>(sizeof(float));
   for (int i = 0; i < rows_padded; i += 32) {
@@ -141,6 +142,7 @@ void tile_product(const uint16_t* a, const uint16_t* b, int rows_padded, int npa
       _tile_stored(3, ct + 16 * ldc + 16, stride);
     }
   }
+  _tile_release();
 }
 
 struct Scratch {
@@ -165,9 +167,7 @@ void amx_attention_scores(const T* q, const T* k, int ld_qkv, int rows, int keys
   uint16_t* b = s.b.at_least(static_cast<std::size_t>(keys_padded) * dpad);
   to_a_tiles(q, ld_qkv, rows, d, rows_padded, dpad, a);
   to_b_tiles_transposed(k, ld_qkv, keys, d, keys_padded, dpad, b);
-  configure_tiles();
   tile_product(a, b, rows_padded, keys_padded, dpad / 32, scores, ld_scores);
-  _tile_release();
 }
 
 template <typename T>
@@ -181,9 +181,7 @@ void amx_attention_context(const float* p, int ld_p, const T* v, int ld_qkv, int
   float* c = s.c.at_least(static_cast<std::size_t>(rows_padded) * dpad);
   to_a_tiles(p, ld_p, rows, keys, rows_padded, keys_padded, a);
   to_b_tiles(v, ld_qkv, keys, d, dpad, keys_padded, b);
-  configure_tiles();
   tile_product(a, b, rows_padded, dpad, keys_padded / 32, c, dpad);
-  _tile_release();
   const __mmask16 tail = lanes(d % 16 == 0 ? 16 : d % 16);
   for (int i = 0; i < rows; ++i) {
     const float* src = c + static_cast<std::size_t>(i) * dpad;
