@@ -131,6 +131,9 @@ GemmArgs parse_gemm_args(const Napi::Object& o) {
   g.ep.activation = albert::parse_activation(get_string(o, "activation", "identity"));
   g.ep.ldr = get_int(o, "ldr", g.n);
   g.ep.residual = get_floats(o, "residual", span(g.m, g.n, g.ep.ldr), false);
+  g.ep.layer_norm.gamma = get_floats(o, "lnGamma", g.n, false);
+  g.ep.layer_norm.beta = get_floats(o, "lnBeta", g.n, g.ep.layer_norm.gamma != nullptr);
+  g.ep.layer_norm.eps = static_cast<float>(o.Has("lnEps") ? o.Get("lnEps").ToNumber().DoubleValue() : 1e-12);
   return g;
 }
 

@@ -237,12 +237,13 @@ AlbertModel::~AlbertModel() = default;
 
 template <typename X, typename Y>
 void AlbertModel::apply_linear(const Linear& linear, int rows, const X* x, int ldx, Y* y, int ldy,
-                               Activation activation, const float* residual) const {
+                               Activation activation, const float* residual, gemm::RowLayerNorm layer_norm) const {
   gemm::Epilogue epilogue;
   epilogue.bias = linear.bias.data();
   epilogue.activation = activation;
   epilogue.residual = residual;
   epilogue.ldr = ldy;
+  epilogue.layer_norm = layer_norm;
   gemm::gemm_packed(rows, x, ldx, linear.weight, y, ldy, epilogue, pool_.get());
 }
 
@@ -288,7 +289,7 @@ void set_activations(AttentionArgs& args, uint16_t* qkv, uint16_t* context) {
 
 }  // namespace
 
-// out = x + dense(attention(qkv(x))), with the QKV and context activations of type A.
+// out = LN(x + dense(attention(qkv(x)))), with the QKV and context activations of type A.
 template <typename A>
 void AlbertModel::self_attention(const Layer& layer, const TokenLayout& layout, AttentionArgs args, A* qkv, A* context,
                                  const float* x, float* out) const {
@@ -296,18 +297,21 @@ void AlbertModel::self_attention(const Layer& layer, const TokenLayout& layout, 
   apply_linear(layer.qkv, T, x, H, qkv, 3 * H);
   set_activations(args, qkv, context);
   attention(layout, args, pool_.get());
-  apply_linear(layer.attention_output, T, context, H, out, H, Activation::kIdentity, x);
+  const gemm::RowLayerNorm ln{layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), config_.layer_norm_eps};
+  apply_linear(layer.attention_output, T, context, H, out, H, Activation::kIdentity, x, ln);
 }
 
-// out = a + ffn_output(act(ffn(a))), with the intermediate activations of type A.
+// out = LN(a + ffn_output(act(ffn(a)))), with the intermediate activations of type A.
 template <typename A>
 void AlbertModel::feed_forward(const Layer& layer, int tokens, A* intermediate, const float* a, float* out) const {
   const int H = config_.hidden_size, F = config_.intermediate_size;
   apply_linear(layer.ffn, tokens, a, H, intermediate, F, config_.hidden_act);
-  apply_linear(layer.ffn_output, tokens, intermediate, F, out, H, Activation::kIdentity, a);
+  const gemm::RowLayerNorm ln{layer.output_ln_gamma.data(), layer.output_ln_beta.data(), config_.layer_norm_eps};
+  apply_linear(layer.ffn_output, tokens, intermediate, F, out, H, Activation::kIdentity, a, ln);
 }
 
-// a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF.
+// a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF; each
+// LayerNorm rides in its GEMM's epilogue (fused on AMX while the rows are in cache).
 //
 // On AMX (precision bf16) the activations that only feed a bf16 GEMM or the AMX attention stay
 // bf16 in memory: QKV, the attention context and the FFN intermediate. Their consumers round
@@ -336,7 +340,6 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   } else {
     self_attention(layer, layout, args, buf.qkv.at_least(rows * 3 * H), buf.context.at_least(rows * H), x, a);
   }
-  layer_norm(options_.isa, a, T, H, H, layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), c.layer_norm_eps);
 
   const size_t intermediate = rows * c.intermediate_size;
   if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
@@ -344,7 +347,6 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   } else {
     feed_forward(layer, T, buf.intermediate.at_least(intermediate), a, x);
   }
-  layer_norm(options_.isa, x, T, H, H, layer.output_ln_gamma.data(), layer.output_ln_beta.data(), c.layer_norm_eps);
 }
 
 namespace {

@@ -88,7 +88,8 @@ class AlbertModel {
   // gemm::bf16_activations(linear.weight) allows it.
   template <typename X, typename Y>
   void apply_linear(const Linear& linear, int rows, const X* x, int ldx, Y* y, int ldy,
-                    Activation activation = Activation::kIdentity, const float* residual = nullptr) const;
+                    Activation activation = Activation::kIdentity, const float* residual = nullptr,
+                    gemm::RowLayerNorm layer_norm = {}) const;
   std::unique_ptr<Buffers> acquire_buffers() const;
   void release_buffers(std::unique_ptr<Buffers> buffers) const;
 

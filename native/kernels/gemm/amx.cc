@@ -23,11 +23,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <type_traits>
 
 #include "kernels/activation/avx512_math.h"
 #include "kernels/gemm/amx_tiles.h"
 #include "kernels/gemm/avx512_mask.h"
 #include "kernels/gemm/microkernel.h"
+#include "kernels/layer_norm/layer_norm.h"
 #include "runtime/aligned_buffer.h"
 
 namespace albert {
@@ -263,6 +265,15 @@ void amx_bf16_range(int r0, int r1, int c0, int c1, const TA* a, int lda, const 
           pending.set(out[which], rows, nb, cb, ldc, block_ep);
           which ^= 1;
         }
+      }
+    }
+    if constexpr (std::is_same_v<TC, float>) {
+      // This block of rows is complete (gemm.cc fuses LayerNorm only when this thread owns
+      // whole rows): normalise it while it is still in L2.
+      const RowLayerNorm& ln = ep.layer_norm;
+      if (ln.gamma) {
+        pending.finish();
+        layer_norm(Isa::kAvx512, c + static_cast<std::size_t>(ic) * ldc, mb, b.n, ldc, ln.gamma, ln.beta, ln.eps);
       }
     }
   }

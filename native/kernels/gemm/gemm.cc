@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "kernels/gemm/microkernel.h"
+#include "kernels/layer_norm/layer_norm.h"
 
 namespace albert {
 namespace gemm {
@@ -83,11 +84,23 @@ int thread_count(ThreadPool* pool, int m, int n, int k, double min_macs) {
   return pool->size();
 }
 
+// How a product is shared out: over how many threads, cut how.
+struct Plan {
+  int threads = 1;
+  Split split;
+};
+
+Plan plan_rectangles(ThreadPool* pool, int m, int n, int k, int mr, int nr, double min_macs) {
+  Plan plan;
+  plan.threads = thread_count(pool, m, n, k, min_macs);
+  plan.split = choose_split(m, n, k, mr, nr, plan.threads);
+  return plan;
+}
+
 // Runs fn(r0, r1, c0, c1) for each thread's rectangle of C.
 template <typename Fn>
-void for_each_rectangle(ThreadPool* pool, int m, int n, int k, int mr, int nr, double min_macs, const Fn& fn) {
-  const int threads = thread_count(pool, m, n, k, min_macs);
-  const Split split = choose_split(m, n, k, mr, nr, threads);
+void for_each_rectangle(ThreadPool* pool, const Plan& plan, int m, int n, int mr, int nr, const Fn& fn) {
+  const Split split = plan.split;
   const int rows_per = ceil_div(ceil_div(m, mr), split.tm) * mr;
   const int cols_per = ceil_div(ceil_div(n, nr), split.tn) * nr;
   auto task = [&](int t) {
@@ -96,7 +109,19 @@ void for_each_rectangle(ThreadPool* pool, int m, int n, int k, int mr, int nr, d
     const int c0 = std::min(n, tj * cols_per), c1 = std::min(n, c0 + cols_per);
     if (r0 < r1 && c0 < c1) fn(r0, r1, c0, c1);
   };
-  parallel_for(threads > 1 ? pool : nullptr, split.tm * split.tn, task);
+  parallel_for(plan.threads > 1 ? pool : nullptr, split.tm * split.tn, task);
+}
+
+// The epilogue's LayerNorm, when the kernels did not fuse it: over all m rows, after the product.
+void normalize_rows(Isa isa, int m, int n, float* c, int ldc, const Epilogue& ep) {
+  const RowLayerNorm& ln = ep.layer_norm;
+  if (ln.gamma && m > 0 && n > 0) layer_norm(isa, c, m, n, ldc, ln.gamma, ln.beta, ln.eps);
+}
+
+Epilogue without_layer_norm(const Epilogue& ep) {
+  Epilogue e = ep;
+  e.layer_norm = RowLayerNorm{};
+  return e;
 }
 
 // Where the fp32 driver finds B: nr-wide panels `panel` floats apart, consecutive k `row`
@@ -149,31 +174,49 @@ void zero_product(int m, int n, float* c, int ldc, const Epilogue& ep) {
   apply_epilogue_portable(offset_epilogue(ep, 0, 0), m, n, c, ldc);
 }
 
-void run_f32(const F32Kernel& kern, int m, const float* a, int lda, const F32B& b, float* c, int ldc,
+void run_f32(Isa isa, const F32Kernel& kern, int m, const float* a, int lda, const F32B& b, float* c, int ldc,
              const Epilogue& ep, ThreadPool* pool) {
   if (m <= 0 || b.n <= 0) return;
-  if (b.k <= 0) return zero_product(m, b.n, c, ldc, ep);
-  for_each_rectangle(pool, m, b.n, b.k, kern.mr, kern.nr, kMinParallelMacsF32, [&](int r0, int r1, int c0, int c1) {
-    f32_rectangle(kern, r0, r1, c0, c1, a, lda, b, c, ldc, ep);
-  });
+  const Epilogue product = without_layer_norm(ep);
+  if (b.k <= 0) {
+    zero_product(m, b.n, c, ldc, product);
+  } else {
+    const Plan plan = plan_rectangles(pool, m, b.n, b.k, kern.mr, kern.nr, kMinParallelMacsF32);
+    for_each_rectangle(pool, plan, m, b.n, kern.mr, kern.nr, [&](int r0, int r1, int c0, int c1) {
+      f32_rectangle(kern, r0, r1, c0, c1, a, lda, b, c, ldc, product);
+    });
+  }
+  normalize_rows(isa, m, b.n, c, ldc, ep);
 }
 
 template <typename TA, typename TC>
 void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, const Epilogue& ep, ThreadPool* pool) {
   if (m <= 0 || b.n <= 0) return;
 #if defined(ALBERT_X86)
-  if (b.k <= 0) {
-    if constexpr (std::is_same_v<TC, float>) return zero_product(m, b.n, c, ldc, ep);
-  }
   const bool amx = b.bf16_path == Bf16Path::kAmx;
-  const double min_macs = amx ? kMinParallelMacsBf16 : kMinParallelMacsF32;
-  for_each_rectangle(pool, m, b.n, b.k, /*mr=*/amx ? 32 : 14, /*nr=*/kBf16NAlign, min_macs,
-                     [&](int r0, int r1, int c0, int c1) {
-                       if constexpr (std::is_same_v<TA, float> && std::is_same_v<TC, float>) {
-                         if (!amx) return avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
-                       }
-                       amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, ep);
-                     });
+  if (b.k <= 0) {
+    if constexpr (std::is_same_v<TC, float>) {
+      zero_product(m, b.n, c, ldc, without_layer_norm(ep));
+      normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
+    }
+    return;
+  }
+  const int mr = amx ? 32 : 14;
+  const Plan plan = plan_rectangles(pool, m, b.n, b.k, mr, kBf16NAlign, amx ? kMinParallelMacsBf16 : kMinParallelMacsF32);
+  // The AMX kernel normalises rows itself when each thread owns whole rows.
+  const bool fused_layer_norm = amx && plan.split.tn == 1;
+  const Epilogue product = fused_layer_norm ? ep : without_layer_norm(ep);
+  for_each_rectangle(pool, plan, m, b.n, mr, kBf16NAlign, [&](int r0, int r1, int c0, int c1) {
+    if constexpr (std::is_same_v<TA, float> && std::is_same_v<TC, float>) {
+      if (!amx) return avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, product);
+    }
+    amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, product);
+  });
+  if constexpr (std::is_same_v<TC, float>) {
+    if (!fused_layer_norm) normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
+  } else if (ep.layer_norm.gamma) {
+    throw std::invalid_argument("GEMM: a LayerNorm epilogue needs fp32 output");
+  }
 #else
   throw std::runtime_error("bf16 needs AMX-BF16 or AVX512-BF16");
 #endif
@@ -216,7 +259,7 @@ void gemm_packed(int m, const float* a, int lda, const PackedB& b, float* c, int
                  const Epilogue& epilogue, ThreadPool* pool) {
   if (b.precision == Precision::kBF16) return detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
   const detail::F32Kernel& kern = detail::f32_kernel(b.isa);
-  detail::run_f32(kern, m, a, lda, detail::packed_view(b.f32.data(), b.n, b.k, kern.nr), c, ldc, epilogue, pool);
+  detail::run_f32(b.isa, kern, m, a, lda, detail::packed_view(b.f32.data(), b.n, b.k, kern.nr), c, ldc, epilogue, pool);
 }
 
 bool bf16_activations(const PackedB& b) {
@@ -243,13 +286,13 @@ void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b,
   if (kern.direct_b && !b_transposed) {
     // Rows of B are already what a panel row holds: the kernel reads B in place (P V).
     const detail::F32B view{b, n, k, static_cast<std::size_t>(kern.nr), static_cast<std::size_t>(ldb)};
-    return detail::run_f32(kern, m, a, lda, view, c, ldc, epilogue, pool);
+    return detail::run_f32(isa, kern, m, a, lda, view, c, ldc, epilogue, pool);
   }
   // B changes every call (attention's K), so it is packed into this thread's scratch.
   thread_local AlignedBuffer<float> b_buffer;
   float* packed = b_buffer.at_least(detail::packed_b_f32_size(n, k, kern.nr));
   kern.pack_b(b, n, k, ldb, b_transposed, packed);
-  detail::run_f32(kern, m, a, lda, detail::packed_view(packed, n, k, kern.nr), c, ldc, epilogue, pool);
+  detail::run_f32(isa, kern, m, a, lda, detail::packed_view(packed, n, k, kern.nr), c, ldc, epilogue, pool);
 }
 
 }  // namespace gemm

@@ -42,12 +42,23 @@ struct PackedB {
 PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int ldb, bool transposed,
                Bf16Path bf16_path = Bf16Path::kAuto);
 
-// Applied to each output element in this order: + bias[col], activation, + residual[row, col].
+// LayerNorm over each whole output row: (x - mean) / sqrt(var + eps) * gamma + beta.
+struct RowLayerNorm {
+  const float* gamma = nullptr;  // [N]; null: no LayerNorm
+  const float* beta = nullptr;   // [N]
+  float eps = 0.0f;
+};
+
+// Applied to each output element in this order: + bias[col], activation, + residual[row, col];
+// then, with layer_norm.gamma set, LayerNorm over each row (ALBERT's post-LN after the residual
+// add). The AMX path normalises each block of rows while it is still in L2 when every thread
+// owns whole rows; otherwise the rows are normalised after the product.
 struct Epilogue {
   const float* bias = nullptr;  // [N] or null
   Activation activation = Activation::kIdentity;
   const float* residual = nullptr;  // [M, N] with row stride ldr, or null
   int ldr = 0;
+  RowLayerNorm layer_norm;
 };
 
 // C[M, N] (row stride ldc) = epilogue(A[M, K] (row stride lda) * B). Spreads M x N blocks over

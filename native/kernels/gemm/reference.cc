@@ -1,6 +1,7 @@
 // The reference every ISA path is tested against: a plain triple loop in float, written for
 // obviousness rather than speed.
 #include "kernels/gemm/microkernel.h"
+#include "kernels/layer_norm/layer_norm.h"
 
 namespace albert {
 namespace gemm {
@@ -19,6 +20,8 @@ void gemm_reference(int m, int n, int k, const float* a, int lda, const float* b
     }
   }
   detail::apply_epilogue_portable(detail::offset_epilogue(epilogue, 0, 0), m, n, c, ldc);
+  const RowLayerNorm& ln = epilogue.layer_norm;
+  if (ln.gamma) layer_norm_scalar(c, m, n, ldc, ln.gamma, ln.beta, ln.eps);
 }
 
 }  // namespace gemm
