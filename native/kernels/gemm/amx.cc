@@ -9,14 +9,15 @@
 // What limits the speed is feeding the tiles, not the multiply: one TDPBF16PS takes ~16 cycles
 // and, in the 2 x 2 scheme, needs 1 KiB of fresh tile data, so the loads must come from L1/L2
 // as long sequential streams. Hence:
-//  * A is converted to bf16 once per row block into "strips" of 32 rows laid out tile by
-//    tile ([k step][2 tiles][16 rows][32 k]), so one K step of a strip is 2 KiB of
-//    contiguous memory. Loading tiles straight from row-major A with a stride of K * 2 bytes
-//    (6 KiB at K = 3072) maps the 16 rows of a tile onto two L1 sets.
+//  * A (fp32, or already bf16) is copied to bf16 once per row block into "strips" of 32 rows
+//    laid out tile by tile ([k step][2 tiles][16 rows][32 k]), so one K step of a strip is
+//    2 KiB of contiguous memory. Loading tiles straight from row-major A with a stride of
+//    K * 2 bytes (6 KiB at K = 3072) maps the 16 rows of a tile onto two L1 sets.
 //  * C tiles go to a 4 KiB buffer that stays in L1, and one AVX-512 pass applies bias,
-//    activation and residual on the way to C, so C is written once and never re-read. That
-//    pass for one block is interleaved with the next block's AMX K loop (PendingBlock), so the
-//    vector epilogue (GELU is ~40 instructions per 16 outputs) overlaps the tile multiplies.
+//    activation and residual on the way to C (fp32, or rounded to bf16), so C is written once.
+//    That pass for one block is interleaved with the next block's AMX K loop (PendingBlock),
+//    so the vector epilogue overlaps the tile multiplies; its C and residual rows are
+//    prefetched when the block starts. A LayerNorm epilogue runs per finished row block.
 #if defined(ALBERT_X86)
 #include <immintrin.h>
 
