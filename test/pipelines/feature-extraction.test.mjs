@@ -2,20 +2,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertError, pipeline } from 'albert-native';
-import { close, loadDirect, modelDir, rejects, THREADS } from './helpers.mjs';
+import { close, disposeAfterAll, loadDirect, modelDir, rejects, THREADS } from './helpers.mjs';
 
 const TEXTS = ['the old woman made me some tea.', 'it was a fine day.', 'why?'];
-let embed;
-let direct;
-
-test.before(async () => {
-  embed = await pipeline('feature-extraction', modelDir('tiny-pretraining'), THREADS);
-  direct = await loadDirect('tiny-pretraining', 'base');
-});
-test.after(() => {
-  embed.dispose();
-  direct.model.dispose();
-});
+const embed = await pipeline('feature-extraction', modelDir('tiny-pretraining'), THREADS);
+const direct = await loadDirect('tiny-pretraining', 'base');
+disposeAfterAll(embed, direct.model);
 
 /** lastHiddenState of each text alone (no padding): an array of [seq][hidden] rows. */
 async function hiddenRows(text) {

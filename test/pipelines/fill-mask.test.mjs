@@ -3,20 +3,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertError, pipeline } from 'albert-native';
 import { BASE_MODEL_DIR, hasBaseModel } from '../helpers/golden.mjs';
-import { close, loadDirect, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
+import { close, disposeAfterAll, loadDirect, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
 
 const TEXT = 'the old woman made me some [MASK] and told me about the school.';
-let fill;
-let direct;
-
-test.before(async () => {
-  fill = await pipeline('fill-mask', modelDir('tiny-pretraining'), THREADS);
-  direct = await loadDirect('tiny-pretraining');
-});
-test.after(() => {
-  fill.dispose();
-  direct.model.dispose();
-});
+const fill = await pipeline('fill-mask', modelDir('tiny-pretraining'), THREADS);
+const direct = await loadDirect('tiny-pretraining');
+disposeAfterAll(fill, direct.model);
 
 /** Probabilities at the mask, computed from forward() without the pipeline. */
 async function maskProbabilities(text) {

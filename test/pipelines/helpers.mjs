@@ -1,4 +1,5 @@
 // Shared by the pipeline tests: fixture folders, an independent softmax, golden lookups.
+import { test } from 'uvu';
 import { AlbertModel, AlbertTokenizer } from 'albert-native';
 import { loadGolden, modelDir } from '../helpers/golden.mjs';
 
@@ -31,6 +32,11 @@ export async function loadDirect(fixture, head) {
   const model = await AlbertModel.fromPretrained(dir, { ...THREADS, ...(head ? { head } : {}) });
   const tokenizer = await AlbertTokenizer.fromPretrained(dir);
   return { model, tokenizer };
+}
+
+/** Disposes each of `things` (pipelines, models) once the file's tests are done. */
+export function disposeAfterAll(...things) {
+  test.after(() => things.forEach((thing) => thing.dispose()));
 }
 
 /** Asserts `promise` rejects with an error of class `Kind` (and `code`, if given); returns it. */

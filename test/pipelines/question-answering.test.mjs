@@ -2,19 +2,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertError, pipeline } from 'albert-native';
-import { close, goldenCase, loadDirect, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
+import { close, disposeAfterAll, goldenCase, loadDirect, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
 
-let qa;
-let direct;
-
-test.before(async () => {
-  qa = await pipeline('question-answering', modelDir('tiny-qa'), THREADS);
-  direct = await loadDirect('tiny-qa');
-});
-test.after(() => {
-  qa.dispose();
-  direct.model.dispose();
-});
+const qa = await pipeline('question-answering', modelDir('tiny-qa'), THREADS);
+const direct = await loadDirect('tiny-qa');
+disposeAfterAll(qa, direct.model);
 
 /** Best span (token positions) maximising start + end logits with start <= end < start + maxLen, both in the context. */
 function bruteForce(start, end, types, seq, maxLen = 15) {

@@ -5,16 +5,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlbertError, pipeline } from 'albert-native';
-import { close, goldenCase, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
+import { close, disposeAfterAll, goldenCase, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
 
 const DIR = modelDir('tiny-groups-seqcls');
 const LABELS = ['negative', 'neutral', 'positive'];
-let clf;
-
-test.before(async () => {
-  clf = await pipeline('text-classification', DIR, THREADS);
-});
-test.after(() => clf.dispose());
+const clf = await pipeline('text-classification', DIR, THREADS);
+disposeAfterAll(clf);
 
 function expected(logits, row) {
   const probs = softmax(logits.data.subarray(row * 3, row * 3 + 3));

@@ -4,24 +4,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { AlbertError, pipeline } from 'albert-native';
-import { close, goldenCase, loadDirect, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
+import { close, disposeAfterAll, goldenCase, loadDirect, modelDir, rejects, softmax, THREADS } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { aggregate } = require('../../dist/pipelines/token-aggregation.js');
 
 const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
 const TEXT = '  John Smith visited   New York, then Botchan-land in 2014!';
-let ner;
-let direct;
-
-test.before(async () => {
-  ner = await pipeline('token-classification', modelDir('tiny-tokcls'), THREADS);
-  direct = await loadDirect('tiny-tokcls');
-});
-test.after(() => {
-  ner.dispose();
-  direct.model.dispose();
-});
+const ner = await pipeline('token-classification', modelDir('tiny-tokcls'), THREADS);
+const direct = await loadDirect('tiny-tokcls');
+disposeAfterAll(ner, direct.model);
 
 test("'none': one entity per real token with the head's argmax label; offsets slice the text", async () => {
   const enc = direct.tokenizer.encode(TEXT, null, { returnOffsets: true });
