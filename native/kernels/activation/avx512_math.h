@@ -79,16 +79,8 @@ inline void avx512_activate_loop(float* x, int n) {
 
 // x[0, n) = act(x).
 inline void avx512_activate_array(Activation act, float* x, int n) {
-  switch (act) {
-    case Activation::kIdentity: return;
-    case Activation::kGeluErf: return avx512_activate_loop<Activation::kGeluErf>(x, n);
-    case Activation::kGeluTanh: return avx512_activate_loop<Activation::kGeluTanh>(x, n);
-    case Activation::kGeluFast: return avx512_activate_loop<Activation::kGeluFast>(x, n);
-    case Activation::kQuickGelu: return avx512_activate_loop<Activation::kQuickGelu>(x, n);
-    case Activation::kRelu: return avx512_activate_loop<Activation::kRelu>(x, n);
-    case Activation::kSilu: return avx512_activate_loop<Activation::kSilu>(x, n);
-    case Activation::kTanh: return avx512_activate_loop<Activation::kTanh>(x, n);
-  }
+  if (act == Activation::kIdentity) return;
+  with_activation(act, [&](auto tag) { avx512_activate_loop<decltype(tag)::value>(x, n); });
 }
 
 }  // namespace

@@ -129,16 +129,8 @@ inline void vm_activate_loop(float* x, int n) {
 }
 
 inline void vm_activate_array(Activation act, float* x, int n) {
-  switch (act) {
-    case Activation::kIdentity: return;
-    case Activation::kGeluErf: return vm_activate_loop<Activation::kGeluErf>(x, n);
-    case Activation::kGeluTanh: return vm_activate_loop<Activation::kGeluTanh>(x, n);
-    case Activation::kGeluFast: return vm_activate_loop<Activation::kGeluFast>(x, n);
-    case Activation::kQuickGelu: return vm_activate_loop<Activation::kQuickGelu>(x, n);
-    case Activation::kRelu: return vm_activate_loop<Activation::kRelu>(x, n);
-    case Activation::kSilu: return vm_activate_loop<Activation::kSilu>(x, n);
-    case Activation::kTanh: return vm_activate_loop<Activation::kTanh>(x, n);
-  }
+  if (act == Activation::kIdentity) return;
+  with_activation(act, [&](auto tag) { vm_activate_loop<decltype(tag)::value>(x, n); });
 }
 
 }  // namespace

@@ -140,16 +140,7 @@ struct PendingBlock {
   void store_until(int end) {
     if (!out) return;
     end = end < rows ? end : rows;
-    switch (ep.activation) {
-      case Activation::kIdentity: return run<Activation::kIdentity>(end);
-      case Activation::kGeluErf: return run<Activation::kGeluErf>(end);
-      case Activation::kGeluTanh: return run<Activation::kGeluTanh>(end);
-      case Activation::kGeluFast: return run<Activation::kGeluFast>(end);
-      case Activation::kQuickGelu: return run<Activation::kQuickGelu>(end);
-      case Activation::kRelu: return run<Activation::kRelu>(end);
-      case Activation::kSilu: return run<Activation::kSilu>(end);
-      case Activation::kTanh: return run<Activation::kTanh>(end);
-    }
+    with_activation(ep.activation, [&](auto tag) { run<decltype(tag)::value>(end); });
   }
   void finish() {
     store_until(rows);
