@@ -194,7 +194,10 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
   if (m <= 0 || b.n <= 0) return;
 #if defined(ALBERT_X86)
   const bool amx = b.bf16_path == Bf16Path::kAmx;
-  if (b.k <= 0) {
+  if constexpr (!std::is_same_v<TC, float>) {
+    if (ep.layer_norm.gamma) throw std::invalid_argument("GEMM: a LayerNorm epilogue needs fp32 output");
+  }
+  if (b.k <= 0) {  // bf16 outputs never get here: gemm_packed refuses K = 0 for them
     if constexpr (std::is_same_v<TC, float>) {
       zero_product(m, b.n, c, ldc, without_layer_norm(ep));
       normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
@@ -214,17 +217,15 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
   });
   if constexpr (std::is_same_v<TC, float>) {
     if (!fused_layer_norm) normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
-  } else if (ep.layer_norm.gamma) {
-    throw std::invalid_argument("GEMM: a LayerNorm epilogue needs fp32 output");
   }
 #else
   throw std::runtime_error("bf16 needs AMX-BF16 or AVX512-BF16");
 #endif
 }
 
-void require_bf16_activations(const PackedB& b, int k) {
+void require_bf16_activations(const PackedB& b) {
   if (!bf16_activations(b)) throw std::invalid_argument("GEMM: bf16 activations need a bf16 B on the AMX path");
-  if (k <= 0) throw std::invalid_argument("GEMM: bf16 activations need K > 0");
+  if (b.k <= 0) throw std::invalid_argument("GEMM: bf16 activations need K > 0");
 }
 
 void check_shape(int n, int k, int ld, bool transposed) {
@@ -268,13 +269,13 @@ bool bf16_activations(const PackedB& b) {
 
 void gemm_packed(int m, const float* a, int lda, const PackedB& b, uint16_t* c, int ldc, const Epilogue& epilogue,
                  ThreadPool* pool) {
-  detail::require_bf16_activations(b, b.k);
+  detail::require_bf16_activations(b);
   detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
 }
 
 void gemm_packed(int m, const uint16_t* a, int lda, const PackedB& b, float* c, int ldc, const Epilogue& epilogue,
                  ThreadPool* pool) {
-  detail::require_bf16_activations(b, b.k);
+  detail::require_bf16_activations(b);
   detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
 }
 
