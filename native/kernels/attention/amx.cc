@@ -27,10 +27,9 @@ using gemm::detail::lanes;
 using gemm::detail::load_bf16x32;
 using gemm::detail::store_x16;
 
-// A operand: rows x cols of fp32 or bf16 (row stride ld) -> [padded rows / 16][kpad / 32]
-// tiles of 16 rows x 32 k, zeros past rows and cols.
 // Rows of Q, K and V are 3 H apart (9 KB at ALBERT-base, a stride no hardware prefetcher
-// follows): each conversion loop asks for the row kAhead rows ahead, all `bytes` of it.
+// follows): each conversion loop asks for the row kAhead rows ahead (its `count` elements)
+// into L2. Into L1 they would thrash it: rows 9 KB apart fall into 16 of its 64 sets.
 constexpr int kAhead = 12;
 
 template <typename T>
@@ -39,6 +38,8 @@ inline void prefetch_row(const T* row, int count) {
   for (std::size_t at = 0; at < count * sizeof(T); at += 64) __builtin_prefetch(p + at, 0, 2);
 }
 
+// A operand: rows x cols of fp32 or bf16 (row stride ld) -> [padded rows / 16][kpad / 32]
+// tiles of 16 rows x 32 k, zeros past rows and cols.
 template <typename T>
 void to_a_tiles(const T* src, int ld, int rows, int cols, int rows_padded, int kpad, uint16_t* dst) {
   const int steps = kpad / 32;
