@@ -42,24 +42,33 @@ Bf16Path resolve_bf16_path(Bf16Path path) {
   return path;
 }
 
-// How the threads share C: a tm x tn grid of rectangles, cut on tile boundaries.
+// How the threads share C: a tm x tn grid of rectangles. Columns are cut on register-tile
+// boundaries (nr); rows on `row_grain` boundaries, which may fall inside a register tile: the
+// kernels handle a short last tile, and one of 4 or more rows still keeps both FMA ports busy
+// (8 independent accumulators hide the FMA latency). Cutting M = 128 into 64 + 64 rows (tiles
+// 4 x 14 + 8) instead of 70 + 58 or 128 + 128 over half the columns (9 x 14 + 2 each) leaves
+// no thread with a latency-bound 2-row tile, and packs each row of A once.
 struct Split {
   int tm = 1, tn = 1;
 };
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
+// Rows per thread-row of the grid, and columns per thread-column.
+int rows_per_part(int m, int row_grain, int parts) { return std::min(m, ceil_div(ceil_div(m, row_grain), parts) * row_grain); }
+int cols_per_part(int n, int nr, int parts) { return std::min(n, ceil_div(ceil_div(n, nr), parts) * nr); }
+
 // Picks the grid with the least work on the busiest thread. Work counts the multiply-adds
 // plus the A packing each thread repeats (one packed element costs about as much as 32 MACs
 // at full speed), so a tie goes to splitting M, which packs every row of A once.
-Split choose_split(int m, int n, int k, int mr, int nr, int threads) {
+Split choose_split(int m, int n, int k, int row_grain, int nr, int threads) {
   Split best;
   double best_cost = -1;
   for (int tm = 1; tm <= threads; ++tm) {
     if (threads % tm != 0) continue;
     const int tn = threads / tm;
-    const double rows = std::min(m, ceil_div(ceil_div(m, mr), tm) * mr);
-    const double cols = std::min(n, ceil_div(ceil_div(n, nr), tn) * nr);
+    const double rows = rows_per_part(m, row_grain, tm);
+    const double cols = cols_per_part(n, nr, tn);
     const double cost = rows * cols * k + 32.0 * rows * k;
     if (best_cost < 0 || cost < best_cost) {
       best_cost = cost;
@@ -84,25 +93,32 @@ int thread_count(ThreadPool* pool, int m, int n, int k, double min_macs) {
   return pool->size();
 }
 
-// How a product is shared out: over how many threads, cut how.
+// How a product is shared out: over how many threads, cut how, on which row and column grain.
 struct Plan {
   int threads = 1;
   Split split;
+  int row_grain = 1, nr = 1;
 };
 
-Plan plan_rectangles(ThreadPool* pool, int m, int n, int k, int mr, int nr, double min_macs) {
+// The row grain for a kernel whose register tile has mr rows (see Split).
+constexpr int kMaxRowGrain = 8;
+int row_grain_for(int mr) { return std::min(mr, kMaxRowGrain); }
+
+Plan plan_rectangles(ThreadPool* pool, int m, int n, int k, int row_grain, int nr, double min_macs) {
   Plan plan;
   plan.threads = thread_count(pool, m, n, k, min_macs);
-  plan.split = choose_split(m, n, k, mr, nr, plan.threads);
+  plan.split = choose_split(m, n, k, row_grain, nr, plan.threads);
+  plan.row_grain = row_grain;
+  plan.nr = nr;
   return plan;
 }
 
 // Runs fn(r0, r1, c0, c1) for each thread's rectangle of C.
 template <typename Fn>
-void for_each_rectangle(ThreadPool* pool, const Plan& plan, int m, int n, int mr, int nr, const Fn& fn) {
+void for_each_rectangle(ThreadPool* pool, const Plan& plan, int m, int n, const Fn& fn) {
   const Split split = plan.split;
-  const int rows_per = ceil_div(ceil_div(m, mr), split.tm) * mr;
-  const int cols_per = ceil_div(ceil_div(n, nr), split.tn) * nr;
+  const int rows_per = rows_per_part(m, plan.row_grain, split.tm);
+  const int cols_per = cols_per_part(n, plan.nr, split.tn);
   auto task = [&](int t) {
     const int ti = t / split.tn, tj = t % split.tn;
     const int r0 = std::min(m, ti * rows_per), r1 = std::min(m, r0 + rows_per);
@@ -181,8 +197,8 @@ void run_f32(Isa isa, const F32Kernel& kern, int m, const float* a, int lda, con
   if (b.k <= 0) {
     zero_product(m, b.n, c, ldc, product);
   } else {
-    const Plan plan = plan_rectangles(pool, m, b.n, b.k, kern.mr, kern.nr, kMinParallelMacsF32);
-    for_each_rectangle(pool, plan, m, b.n, kern.mr, kern.nr, [&](int r0, int r1, int c0, int c1) {
+    const Plan plan = plan_rectangles(pool, m, b.n, b.k, row_grain_for(kern.mr), kern.nr, kMinParallelMacsF32);
+    for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
       f32_rectangle(kern, r0, r1, c0, c1, a, lda, b, c, ldc, product);
     });
   }
@@ -204,12 +220,14 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
     }
     return;
   }
-  const int mr = amx ? 32 : 14;
-  const Plan plan = plan_rectangles(pool, m, b.n, b.k, mr, kBf16NAlign, amx ? kMinParallelMacsBf16 : kMinParallelMacsF32);
+  // AMX rows go in 16-row tiles; the AVX512-BF16 kernel has the fp32 kernel's 14-row tile.
+  const int row_grain = amx ? 16 : row_grain_for(14);
+  const Plan plan =
+      plan_rectangles(pool, m, b.n, b.k, row_grain, kBf16NAlign, amx ? kMinParallelMacsBf16 : kMinParallelMacsF32);
   // The AMX kernel normalises rows itself when each thread owns whole rows.
   const bool fused_layer_norm = amx && plan.split.tn == 1;
   const Epilogue product = fused_layer_norm ? ep : without_layer_norm(ep);
-  for_each_rectangle(pool, plan, m, b.n, mr, kBf16NAlign, [&](int r0, int r1, int c0, int c1) {
+  for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
     if constexpr (std::is_same_v<TA, float> && std::is_same_v<TC, float>) {
       if (!amx) return avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, product);
     }
