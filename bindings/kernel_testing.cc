@@ -88,11 +88,7 @@ Isa isa_option(const Napi::Object& o) {
 }
 
 gemm::Bf16Path bf16_path_option(const Napi::Object& o) {
-  const std::string path = get_string(o, "bf16Path", "auto");
-  if (path == "auto") return gemm::Bf16Path::kAuto;
-  if (path == "amx") return gemm::Bf16Path::kAmx;
-  if (path == "avx512bf16") return gemm::Bf16Path::kAvx512Bf16;
-  throw std::invalid_argument("bf16Path must be auto, amx or avx512bf16, got '" + path + "'");
+  return gemm::parse_bf16_path(get_string(o, "bf16Path", "auto"));
 }
 
 gemm::Precision precision_option(const Napi::Object& o) {

@@ -158,6 +158,9 @@ class CreateWorker : public PromiseWorker {
     options_.threads = GetInt(spec, "threads");
     options_.isa = albert::parse_isa(GetString(spec, "isa"));
     options_.precision = GetString(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
+    if (options_.precision == albert::gemm::Precision::kBF16) {
+      options_.bf16_path = albert::gemm::parse_bf16_path(GetString(spec, "bf16Path"));
+    }
     Napi::Array tensors = spec.Get("tensors").As<Napi::Array>();
     for (uint32_t i = 0; i < tensors.Length(); ++i) {
       Napi::Object t = tensors.Get(i).As<Napi::Object>();
@@ -227,6 +230,14 @@ Napi::Value DefaultIsa(const Napi::CallbackInfo& info) {
   }
 }
 
+Napi::Value DefaultBf16Path(const Napi::CallbackInfo& info) {
+  try {
+    return Napi::String::New(info.Env(), albert::gemm::bf16_path_name(albert::gemm::default_bf16_path()));
+  } catch (const std::exception& e) {
+    throw ToJsError(info.Env(), e, "ERR_ISA");
+  }
+}
+
 Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -246,6 +257,7 @@ void InitModel(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonData>(data);
   exports.Set("createModel", Napi::Function::New(env, CreateModel));
   exports.Set("defaultIsa", Napi::Function::New(env, DefaultIsa));
+  exports.Set("defaultBf16Path", Napi::Function::New(env, DefaultBf16Path));
   exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures));
 }
 

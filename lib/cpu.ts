@@ -6,6 +6,10 @@ import { native } from './native';
 export const ISAS = ['scalar', 'avx2', 'avx512'] as const;
 export type Isa = (typeof ISAS)[number];
 
+/** The bf16 kernels: AMX tiles, or AVX512-BF16 dot products. */
+export const BF16_PATHS = ['amx', 'avx512bf16'] as const;
+export type Bf16Path = (typeof BF16_PATHS)[number];
+
 export interface CpuInfo {
   /** Instruction-set paths this CPU can run, slowest first. */
   supportedIsas: Isa[];
@@ -15,6 +19,10 @@ export interface CpuInfo {
   bf16: boolean;
   /** bf16 runs on AMX tiles (Sapphire Rapids and later). */
   amx: boolean;
+  /** bf16 kernels this CPU can run (ALBERT_BF16 may force any of them). */
+  supportedBf16Paths: Bf16Path[];
+  /** The kernel `precision: 'bf16'` uses: ALBERT_BF16 when set, else AMX, else AVX512-BF16; null without bf16. */
+  bf16Path: Bf16Path | null;
 }
 
 /** ALBERT_ISA when set (an AlbertError ERR_ISA when it names an unknown or missing path), else the best. */
@@ -23,6 +31,19 @@ export function defaultIsa(): Isa {
     return native().defaultIsa() as Isa;
   } catch (error) {
     throw fromNativeError(error, 'ALBERT_ISA');
+  }
+}
+
+/**
+ * The bf16 kernel models use: ALBERT_BF16 when set (an AlbertError ERR_ISA when it names an
+ * unknown or missing path), else AMX, else AVX512-BF16; null when the CPU has neither.
+ */
+export function defaultBf16Path(): Bf16Path | null {
+  if (!process.env.ALBERT_BF16 && !hasBf16()) return null;
+  try {
+    return native().defaultBf16Path() as Bf16Path;
+  } catch (error) {
+    throw fromNativeError(error, 'ALBERT_BF16');
   }
 }
 
@@ -35,5 +56,6 @@ export function hasBf16(): boolean {
 export function cpuInfo(): CpuInfo {
   const f = native().cpuFeatures();
   const supportedIsas = ISAS.filter((isa) => isa === 'scalar' || f[isa]);
-  return { supportedIsas, defaultIsa: defaultIsa(), bf16: hasBf16(), amx: f.amxbf16 };
+  const supportedBf16Paths = BF16_PATHS.filter((path) => (path === 'amx' ? f.amxbf16 : f.avx512bf16));
+  return { supportedIsas, defaultIsa: defaultIsa(), bf16: hasBf16(), amx: f.amxbf16, supportedBf16Paths, bf16Path: defaultBf16Path() };
 }

@@ -30,10 +30,14 @@ export class AlbertError extends Error {
 
 const KNOWN_CODES = new Set<string>(ALBERT_ERROR_CODES);
 
-/** Wraps an error thrown by the native addon (which carries a `code`) as an AlbertError. */
+/**
+ * Wraps an error thrown by the native addon (which carries a `code`) as an AlbertError whose
+ * message starts with `context` (once: the engine already names environment variables).
+ */
 export function fromNativeError(error: unknown, context: string): AlbertError {
   if (error instanceof AlbertError) return error;
   const e = error as { code?: string; message?: string };
   const code = (e?.code && KNOWN_CODES.has(e.code) ? e.code : 'ERR_NATIVE') as AlbertErrorCode;
-  return new AlbertError(code, `${context}: ${e?.message ?? String(error)}`, { cause: error });
+  const message = e?.message ?? String(error);
+  return new AlbertError(code, message.startsWith(`${context}: `) ? message : `${context}: ${message}`, { cause: error });
 }

@@ -43,8 +43,12 @@ export interface NativeAddon {
     threads: number;
     isa: string;
     precision: 'fp32' | 'bf16';
+    /** The bf16 kernel, with precision 'bf16'. */
+    bf16Path?: string;
   }): Promise<NativeModelHandle>;
   defaultIsa(): string;
+  /** ALBERT_BF16 when set, else the best bf16 kernel; throws when that is missing. */
+  defaultBf16Path(): string;
   cpuFeatures(): { avx2: boolean; avx512: boolean; avx512bf16: boolean; amxbf16: boolean; best: string };
 }
 

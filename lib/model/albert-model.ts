@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { defaultIsa, hasBf16, ISAS, type Isa } from '../cpu';
+import { defaultBf16Path, defaultIsa, ISAS, type Bf16Path, type Isa } from '../cpu';
 import { AlbertError, fromNativeError } from '../errors';
 import { native, type NativeModelHandle, type NativeTensor } from '../native';
 import { nativeConfig, parseConfig, type AlbertConfig } from './config';
@@ -23,7 +23,10 @@ export interface FromPretrainedOptions {
   head?: AlbertHead;
   /** Force an instruction-set path (default: ALBERT_ISA, else the best the CPU has). */
   isa?: Isa;
-  /** 'bf16' runs the weight GEMMs in bfloat16 with fp32 accumulation (AMX / AVX512-BF16). */
+  /**
+   * 'bf16' runs the shared layers' weight GEMMs in bfloat16 with fp32 accumulation, on AMX or
+   * AVX512-BF16 (ALBERT_BF16=amx|avx512bf16 forces one).
+   */
   precision?: Precision;
   /** How concurrent forward() calls are gathered into batches (on by default). */
   batching?: BatchingOptions;
@@ -89,7 +92,7 @@ async function readRequired(path: string, what: string): Promise<Buffer> {
   }
 }
 
-type CheckedOptions = { threads: number; precision: Precision; isa: Isa };
+type CheckedOptions = { threads: number; precision: Precision; isa: Isa; bf16Path?: Bf16Path };
 
 /** Reads and validates dir/config.json (AlbertError ERR_NOT_FOUND or ERR_CONFIG naming the file). */
 export async function readConfig(dir: string): Promise<AlbertConfig> {
@@ -111,10 +114,11 @@ function checkOptions(options: FromPretrainedOptions): CheckedOptions {
   }
   const precision = options.precision ?? 'fp32';
   if (precision !== 'fp32' && precision !== 'bf16') throw new AlbertError('ERR_CONFIG', `option precision must be 'fp32' or 'bf16', got ${String(precision)}`);
-  if (precision === 'bf16' && !hasBf16()) throw new AlbertError('ERR_ISA', 'precision bf16 needs a CPU with AMX-BF16 or AVX512-BF16');
+  const bf16Path = precision === 'bf16' ? defaultBf16Path() : undefined;
+  if (bf16Path === null) throw new AlbertError('ERR_ISA', 'precision bf16 needs a CPU with AMX-BF16 or AVX512-BF16');
   const isa = options.isa ?? defaultIsa();
   if (!ISAS.includes(isa)) throw new AlbertError('ERR_ISA', `unknown isa ${JSON.stringify(isa)} (${ISAS.join(', ')})`);
-  return { threads, precision, isa };
+  return { threads, precision, isa, bf16Path };
 }
 
 export class AlbertModel {
@@ -122,6 +126,8 @@ export class AlbertModel {
   readonly head: AlbertHead;
   readonly isa: Isa;
   readonly precision: Precision;
+  /** The bf16 kernel this model runs (precision 'bf16'), else null. */
+  readonly bf16Path: Bf16Path | null;
   readonly threads: number;
   #handle: NativeModelHandle | null;
   readonly #batcher: Batcher;
@@ -131,6 +137,7 @@ export class AlbertModel {
     this.head = head;
     this.isa = options.isa;
     this.precision = options.precision;
+    this.bf16Path = options.bf16Path ?? null;
     this.threads = options.threads;
     this.#handle = handle;
     this.#batcher = new Batcher(() => this.#handle, batching);

@@ -128,16 +128,12 @@ AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::s
                                               gemm::Precision precision) {
   Linear linear;
   std::vector<float> weight = w.get(name + ".weight", {out, in});
-  linear.weight = gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true);
+  linear.weight = gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true, options_.bf16_path);
   linear.bias = load_vector(w, name + ".bias", out);
   linear.out = out;
   linear.in = in;
   weight_bytes_ += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
   return linear;
-}
-
-AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in) {
-  return load_linear(w, name, out, in, options_.precision);
 }
 
 // Q, K and V read the same input, so one [3H, H] GEMM replaces three [H, H] ones.
@@ -153,7 +149,7 @@ AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std
     bias.insert(bias.end(), bp.begin(), bp.end());
   }
   Linear linear;
-  linear.weight = gemm::pack_b(options_.isa, options_.precision, weight.data(), 3 * H, H, H, true);
+  linear.weight = gemm::pack_b(options_.isa, options_.precision, weight.data(), 3 * H, H, H, true, options_.bf16_path);
   linear.bias = std::move(bias);
   linear.out = 3 * H;
   linear.in = H;
@@ -174,7 +170,12 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
   weight_bytes_ += (word_embeddings_.size() + position_embeddings_.size() + token_type_embeddings_.size()) * 4;
   embedding_ln_gamma_ = load_vector(w, "embeddings.LayerNorm.weight", E);
   embedding_ln_beta_ = load_vector(w, "embeddings.LayerNorm.bias", E);
-  embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E));
+  // options.precision applies to the shared layer weights, where nearly all the work is. The
+  // linears run once per forward stay fp32 at a cost of well under 1%: rounding the E -> H
+  // embedding mapping alone to bf16 flips 4 of albert-base-random's 926 MLM top-1 tokens,
+  // since every layer then builds on its error (bf16 overall: 24 flips with it, 16 without).
+  const gemm::Precision fp32 = gemm::Precision::kF32, layer_precision = options.precision;
+  embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E, fp32));
 
   groups_.resize(c.num_hidden_groups);
   for (int g = 0; g < c.num_hidden_groups; ++g) {
@@ -182,11 +183,11 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
       const std::string p = layer_prefix(g, i);
       Layer layer;
       layer.qkv = load_fused_qkv(w, p + "attention.");
-      layer.attention_output = load_linear(w, p + "attention.dense", H, H);
+      layer.attention_output = load_linear(w, p + "attention.dense", H, H, layer_precision);
       layer.attention_ln_gamma = load_vector(w, p + "attention.LayerNorm.weight", H);
       layer.attention_ln_beta = load_vector(w, p + "attention.LayerNorm.bias", H);
-      layer.ffn = load_linear(w, p + "ffn", F, H);
-      layer.ffn_output = load_linear(w, p + "ffn_output", H, F);
+      layer.ffn = load_linear(w, p + "ffn", F, H, layer_precision);
+      layer.ffn_output = load_linear(w, p + "ffn_output", H, F, layer_precision);
       layer.output_ln_gamma = load_vector(w, p + "full_layer_layer_norm.weight", H);
       layer.output_ln_beta = load_vector(w, p + "full_layer_layer_norm.bias", H);
       if (c.position_embedding != PositionEmbedding::kAbsolute) {
@@ -198,33 +199,32 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
     }
   }
 
-  if (c.has_pooler()) pooler_ = std::make_unique<Linear>(load_linear(w, "pooler", H, H));
+  if (c.has_pooler()) pooler_ = std::make_unique<Linear>(load_linear(w, "pooler", H, H, fp32));
   if (c.has_mlm()) {
-    // The MLM head stays fp32 whatever the precision: it is ~5% of the work, and its logits
-    // decide top-1 among near-ties over 30,000 words.
-    mlm_dense_ = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H, gemm::Precision::kF32));
+    // Its logits decide top-1 among near-ties over 30,000 words.
+    mlm_dense_ = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H, fp32));
     mlm_ln_gamma_ = load_vector(w, "predictions.LayerNorm.weight", E);
     mlm_ln_beta_ = load_vector(w, "predictions.LayerNorm.bias", E);
     // The decoder is tied to the word embeddings (HF ties them whatever the file stores).
     mlm_decoder_ = std::make_unique<Linear>();
-    mlm_decoder_->weight = gemm::pack_b(options_.isa, gemm::Precision::kF32, word_embeddings_.data(), c.vocab_size, E, E, true);
+    mlm_decoder_->weight = gemm::pack_b(options_.isa, fp32, word_embeddings_.data(), c.vocab_size, E, E, true);
     mlm_decoder_->bias = load_vector(w, "predictions.bias", c.vocab_size);
     mlm_decoder_->out = c.vocab_size;
     mlm_decoder_->in = E;
   }
   switch (c.head) {
     case Head::kPretraining:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "sop_classifier.classifier", 2, H));
+      classifier_ = std::make_unique<Linear>(load_linear(w, "sop_classifier.classifier", 2, H, fp32));
       break;
     case Head::kSequenceClassification:
     case Head::kTokenClassification:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", c.num_labels, H));
+      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", c.num_labels, H, fp32));
       break;
     case Head::kQuestionAnswering:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "qa_outputs", 2, H));
+      classifier_ = std::make_unique<Linear>(load_linear(w, "qa_outputs", 2, H, fp32));
       break;
     case Head::kMultipleChoice:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", 1, H));
+      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", 1, H, fp32));
       break;
     default:
       break;

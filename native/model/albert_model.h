@@ -20,6 +20,7 @@ struct ModelOptions {
   int threads = 1;
   Isa isa = Isa::kScalar;
   gemm::Precision precision = gemm::Precision::kF32;
+  gemm::Bf16Path bf16_path = gemm::Bf16Path::kAuto;  // the bf16 kernel, with precision kBF16
 };
 
 struct ForwardRequest {
@@ -68,7 +69,6 @@ class AlbertModel {
   struct Buffers;
 
   Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision);
-  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in);  // model precision
   Linear load_fused_qkv(const WeightSource& w, const std::string& prefix);
   std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
 

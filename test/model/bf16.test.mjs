@@ -1,5 +1,6 @@
-// precision: 'bf16' keeps albert-base-random's answers: cosine >= 0.999 for every token's
-// hidden state against the fp32 goldens, and the same MLM top-1 token at >= 99% of positions.
+// precision: 'bf16', on each bf16 kernel the CPU has (ALBERT_BF16 forces one), keeps
+// albert-base-random's answers: cosine >= 0.999 for every token's hidden state against the
+// fp32 goldens, and the same MLM top-1 token at most positions (see the threshold below).
 // The goldens hold logits at 54 positions only (one near-tie there, margin 6e-4, decides 98%
 // vs 100%), so top-1 is counted at every real position of every case: against the golden
 // logits where they exist, else against our fp32 logits, which golden.test.mjs pins to HF
@@ -27,11 +28,25 @@ function argmax(row) {
   return best;
 }
 
-async function checkBf16(dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) {
+// Loads with ALBERT_BF16 set to `path` (models read it when they load), checking it took.
+async function loadBf16(path, dir, options) {
+  const saved = process.env.ALBERT_BF16;
+  process.env.ALBERT_BF16 = path;
+  try {
+    const model = await AlbertModel.fromPretrained(dir, { threads: 2, ...options, precision: 'bf16' });
+    assert.is(model.bf16Path, path);
+    return model;
+  } finally {
+    if (saved === undefined) delete process.env.ALBERT_BF16;
+    else process.env.ALBERT_BF16 = saved;
+  }
+}
+
+async function checkBf16(path, dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) {
   const { golden, get } = loadGolden(dir);
-  const base = await AlbertModel.fromPretrained(dir, { threads: 2, precision: 'bf16', head: 'base' });
+  const base = await loadBf16(path, dir, { head: 'base' });
   const mlmHead = golden.head_class === 'AlbertForMaskedLM' ? 'masked-lm' : 'pretraining';
-  const mlm = await AlbertModel.fromPretrained(dir, { threads: 2, precision: 'bf16', head: mlmHead });
+  const mlm = await loadBf16(path, dir, { head: mlmHead });
   const fp32 = await AlbertModel.fromPretrained(dir, { threads: 2, head: mlmHead });
   let worstCosine = 1, tokens = 0, agree = 0, positions = 0, fp32Disagreements = 0;
   try {
@@ -82,10 +97,10 @@ async function checkBf16(dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) {
 
 // Every tiny fixture (head dims 16 and 48, hidden and FFN sizes that are not multiples of the
 // 32-wide AMX blocks, 1 to 2 layer groups): bf16's last hidden state against fp32's, per token.
-async function checkBf16Shapes(name) {
+async function checkBf16Shapes(path, name) {
   const dir = modelDir(name);
   const { golden, get } = loadGolden(dir);
-  const bf16 = await AlbertModel.fromPretrained(dir, { threads: 2, precision: 'bf16' });
+  const bf16 = await loadBf16(path, dir, {});
   const fp32 = await AlbertModel.fromPretrained(dir, { threads: 2 });
   const last = async (model, inputs) => (await model.forward(inputs, { outputHiddenStates: true })).hiddenStates.at(-1);
   try {
@@ -102,28 +117,41 @@ async function checkBf16Shapes(name) {
       });
     }
     assert.ok(tokens > 0);
-    assert.ok(worst >= 0.999, `${name}: worst token cosine ${worst}`);
+    assert.ok(worst >= 0.999, `${path} ${name}: worst token cosine ${worst}`);
   } finally {
     bf16.dispose();
     fp32.dispose();
   }
 }
 
-if (cpu.bf16) {
-  test('bf16 on every tiny fixture: cosine >= 0.999 per token against fp32', async () => {
-    for (const name of ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-mc', 'tiny-qa', 'tiny-tokcls']) await checkBf16Shapes(name);
+for (const path of cpu.supportedBf16Paths) {
+  test(`bf16 ${path} on every tiny fixture: cosine >= 0.999 per token against fp32`, async () => {
+    for (const name of ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-mc', 'tiny-qa', 'tiny-tokcls']) await checkBf16Shapes(path, name);
   });
 
-  test('bf16 on tiny-pretraining stays close to the fp32 goldens', () => checkBf16(modelDir('tiny-pretraining'), { minCosine: 0.999, minTop1: 0.95 }));
+  test(`bf16 ${path} on tiny-pretraining stays close to the fp32 goldens`, () => checkBf16(path, modelDir('tiny-pretraining'), { minCosine: 0.999, minTop1: 0.95 }));
   if (hasBaseModel) {
-    // Issue #4 asks for top-1 >= 99%; bf16 gives 97.4-98.4% here (902-911 of 926 real
-    // positions, depending on which near-ties the last rounding tips), and the checkpoint
-    // itself sets that ceiling: running it in fp32 with only the encoder weights rounded to
-    // bf16 already flips 22 positions (97.6%). Every flip is between two words whose fp32
-    // logits differ by less than 0.015 in this random checkpoint's crowded vocabulary. The
-    // test holds the line at 97%, under the noise of those ties.
-    test('bf16 on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 97%', () => checkBf16(BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.97 }));
+    // Issue #4 asks for top-1 >= 99%; bf16 gives 98.3% here on AMX and 97.9% on AVX512-BF16
+    // (16 and 19 flips in 926 real positions). 99% would need the logits within ~0.004 of
+    // fp32's: 2% of positions have their top two words closer than 0.0035 in this random
+    // checkpoint, and bf16 inputs leave a median error of 0.016 per position. Running fp32
+    // with only the shared layers' weights rounded to bf16 already flips 11 positions. The
+    // test holds the line at 97.5%.
+    test(`bf16 ${path} on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 97.5%`, () => checkBf16(path, BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.975 }));
   }
+}
+
+if (cpu.bf16) {
+  test('ALBERT_BF16 naming an unknown kernel is refused with ERR_ISA naming it', async () => {
+    try {
+      await loadBf16('tpu', modelDir('tiny-pretraining'), {});
+      assert.unreachable('should refuse');
+    } catch (e) {
+      assert.instance(e, AlbertError);
+      assert.is(e.code, 'ERR_ISA');
+      assert.match(e.message, /ALBERT_BF16: .*'tpu'/);
+    }
+  });
 } else {
   test('bf16 is refused clearly on a CPU without AMX-BF16 or AVX512-BF16', async () => {
     try {

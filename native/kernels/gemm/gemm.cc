@@ -1,6 +1,7 @@
 // The portable GEMM driver: picks the ISA's kernel, splits C between threads and walks the
 // BLIS cache blocks (N block -> K block -> packed M block -> the ISA's macro-kernel).
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -31,14 +32,9 @@ const F32Kernel& f32_kernel(Isa isa) {
 }
 
 Bf16Path resolve_bf16_path(Bf16Path path) {
-  const bool amx = cpu_has_amx_bf16(), dot = cpu_has_avx512_bf16();
-  if (path == Bf16Path::kAuto) {
-    if (amx) return Bf16Path::kAmx;
-    if (dot) return Bf16Path::kAvx512Bf16;
-    throw std::runtime_error("bf16 needs AMX-BF16 or AVX512-BF16");
-  }
-  if (path == Bf16Path::kAmx && !amx) throw std::runtime_error("bf16: this CPU has no usable AMX-BF16");
-  if (path == Bf16Path::kAvx512Bf16 && !dot) throw std::runtime_error("bf16: this CPU has no AVX512-BF16");
+  if (path == Bf16Path::kAuto) return default_bf16_path();
+  if (path == Bf16Path::kAmx && !cpu_has_amx_bf16()) throw std::runtime_error("bf16: this CPU has no usable AMX-BF16");
+  if (path == Bf16Path::kAvx512Bf16 && !cpu_has_avx512_bf16()) throw std::runtime_error("bf16: this CPU has no AVX512-BF16");
   return path;
 }
 
@@ -253,6 +249,38 @@ void check_shape(int n, int k, int ld, bool transposed) {
 
 }  // namespace
 }  // namespace detail
+
+Bf16Path parse_bf16_path(const std::string& name) {
+  if (name == "auto") return Bf16Path::kAuto;
+  if (name == "amx") return Bf16Path::kAmx;
+  if (name == "avx512bf16") return Bf16Path::kAvx512Bf16;
+  throw std::invalid_argument("unknown bf16 path '" + name + "' (expected auto, amx or avx512bf16)");
+}
+
+const char* bf16_path_name(Bf16Path path) {
+  switch (path) {
+    case Bf16Path::kAmx: return "amx";
+    case Bf16Path::kAvx512Bf16: return "avx512bf16";
+    default: return "auto";
+  }
+}
+
+Bf16Path default_bf16_path() {
+  const char* env = std::getenv("ALBERT_BF16");
+  if (env && *env) {
+    try {
+      const Bf16Path path = parse_bf16_path(env);
+      if (path != Bf16Path::kAuto) return detail::resolve_bf16_path(path);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("ALBERT_BF16: ") + e.what());
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(std::string("ALBERT_BF16: ") + e.what());
+    }
+  }
+  if (cpu_has_amx_bf16()) return Bf16Path::kAmx;
+  if (cpu_has_avx512_bf16()) return Bf16Path::kAvx512Bf16;
+  throw std::runtime_error("bf16 needs AMX-BF16 or AVX512-BF16");
+}
 
 PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int ldb, bool transposed,
                Bf16Path bf16_path) {

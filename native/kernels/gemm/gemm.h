@@ -7,6 +7,7 @@
 // still hot in cache.
 #pragma once
 #include <cstdint>
+#include <string>
 
 #include "kernels/activation.h"
 #include "kernels/isa.h"
@@ -21,6 +22,15 @@ enum class Precision { kF32, kBF16 };
 // Which bf16 kernel a kBF16 PackedB runs: AMX tiles when the CPU has AMX-BF16, else AVX512-BF16
 // dot products. Tests force the fallback on AMX machines. Both read the same packed layout.
 enum class Bf16Path { kAuto, kAmx, kAvx512Bf16 };
+
+// The path kAuto resolves to: ALBERT_BF16=amx|avx512bf16 when set (so a whole process, and the
+// tests, can run the fallback on an AMX machine), else AMX when the CPU has it, else
+// AVX512-BF16. Throws std::invalid_argument for an unknown ALBERT_BF16 and std::runtime_error
+// when the chosen path (or any bf16 at all) is missing.
+Bf16Path default_bf16_path();
+// "auto", "amx" or "avx512bf16" (std::invalid_argument otherwise), and back.
+Bf16Path parse_bf16_path(const std::string& name);
+const char* bf16_path_name(Bf16Path path);
 
 // B packed into the layout the chosen ISA's microkernel reads. Immutable after packing; safe to
 // share between threads and concurrent calls.
