@@ -81,19 +81,9 @@ void epilogue_tile(const BlockEpilogue& ep, int m, int n, float* c, int ldc) {
   epilogue_rows(ep, m, n, c, ldc, [&](float* row, int width) { vm_activate_array(ep.activation, row, width); });
 }
 
-// B is always packed here (direct_b = false), so b_row is nr.
 void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
            float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
-  for (int j = 0; j < n; j += kNr) {
-    const int cols = n - j < kNr ? n - j : kNr;
-    const float* bp = b + (j / kNr) * b_panel;
-    for (int i = 0; i < m; i += kMr) {
-      const int rows = m - i < kMr ? m - i : kMr;
-      float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
-      kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, cp, ldc, accumulate);
-      if (ep) epilogue_tile(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
-    }
-  }
+  packed_b_block<kMr, kNr>(kTiles, epilogue_tile, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
 }
 
 void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {

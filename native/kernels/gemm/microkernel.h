@@ -51,6 +51,26 @@ inline BlockEpilogue offset_epilogue(const BlockEpilogue& e, int row, int col) {
   return b;
 }
 
+// The macro-kernel of a kernel that always reads packed B (direct_b = false, so b_row is nr):
+// B panel outer, register tiles of up to kMr rows inner, then the epilogue while the tile is in
+// L1. tiles[r] multiplies an r-row tile: (cols, kc, packed A panel, B panel, C, ldc,
+// accumulate); epilogue(ep, rows, cols, c, ldc) is compiled under the caller's ISA flags.
+template <int kMr, int kNr, typename TileFn, typename EpilogueFn>
+inline void packed_b_block(const TileFn* tiles, const EpilogueFn& epilogue, int m, int n, int kc, const float* a,
+                           const float* b, std::size_t b_panel, float* c, int ldc, bool accumulate,
+                           const BlockEpilogue* ep) {
+  for (int j = 0; j < n; j += kNr) {
+    const int cols = n - j < kNr ? n - j : kNr;
+    const float* bp = b + (j / kNr) * b_panel;
+    for (int i = 0; i < m; i += kMr) {
+      const int rows = m - i < kMr ? m - i : kMr;
+      float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
+      tiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, cp, ldc, accumulate);
+      if (ep) epilogue(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
+    }
+  }
+}
+
 }  // namespace
 
 // Portable epilogue on an m x n tile of C (used by the scalar path and as the fallback).

@@ -32,19 +32,9 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
 using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
 constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>};
 
-// B is always packed here (direct_b = false), so b_row is nr.
 void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
            float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
-  for (int j = 0; j < n; j += kNr) {
-    const int cols = n - j < kNr ? n - j : kNr;
-    const float* bp = b + (j / kNr) * b_panel;
-    for (int i = 0; i < m; i += kMr) {
-      const int rows = m - i < kMr ? m - i : kMr;
-      float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
-      kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, cp, ldc, accumulate);
-      if (ep) apply_epilogue_portable(offset_epilogue(*ep, i, j), rows, cols, cp, ldc);
-    }
-  }
+  packed_b_block<kMr, kNr>(kTiles, apply_epilogue_portable, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
 }
 
 void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
