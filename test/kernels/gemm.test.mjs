@@ -53,15 +53,18 @@ for (const isa of fp32Isas) {
     });
   });
 
-  test(`${isa}: 1 and 2 threads give identical results`, () => {
-    // Each above the 3M multiply-adds below which gemm stays on one thread.
+  test(`${isa}: 1, 2, 3 and 4 threads give identical results`, () => {
+    // Each above the 3M multiply-adds below which gemm stays on one thread. Threads split
+    // rows on 8-row boundaries that may fall inside a register tile (128 over 3 threads:
+    // 48 + 48 + 32), or columns on panel boundaries (7 rows).
     const shapes = isa === 'scalar' ? [[64, 200, 300], [130, 96, 256]] : [[128, 768, 768], [300, 200, 333], [7, 3000, 200]];
     for (const [m, n, k] of shapes) {
       for (const packed of [true, false]) {
         const opts = { ...makeCase({ m, n, k, bTransposed: true, bias: true, activation: 'gelu', seed: m }), isa, packed };
-        const one = t.gemm({ ...opts, threads: 1 });
-        const two = t.gemm({ ...opts, threads: 2 });
-        assert.equal(Array.from(two), Array.from(one), `${m}x${n}x${k} packed=${packed}`);
+        const one = Array.from(t.gemm({ ...opts, threads: 1 }));
+        for (const threads of [2, 3, 4]) {
+          assert.equal(Array.from(t.gemm({ ...opts, threads })), one, `${m}x${n}x${k} packed=${packed} threads=${threads}`);
+        }
       }
     }
   });
