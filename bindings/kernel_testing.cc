@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "js_values.h"
 #include "kernels/activation.h"
 #include "kernels/activation/activation_simd.h"
 #include "kernels/attention/attention.h"
@@ -38,29 +39,10 @@ Napi::Value guarded(const Napi::CallbackInfo& info, Fn fn) {
   }
 }
 
-int get_int(const Napi::Object& o, const char* key, int fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) throw std::invalid_argument(std::string(key) + " must be a number");
-  return v.As<Napi::Number>().Int32Value();
-}
-
-bool get_bool(const Napi::Object& o, const char* key, bool fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  return v.ToBoolean().Value();
-}
-
-std::string get_string(const Napi::Object& o, const char* key, const std::string& fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  return v.ToString().Utf8Value();
-}
-
 // A Float32Array option holding at least `needed` floats, or null when absent and optional.
 const float* get_floats(const Napi::Object& o, const char* key, std::size_t needed, bool required) {
   Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) {
+  if (is_absent(v)) {
     if (required) throw std::invalid_argument(std::string(key) + " is required");
     return nullptr;
   }
@@ -83,7 +65,7 @@ std::size_t span(int rows, int cols, int ld) {
 
 Isa isa_option(const Napi::Object& o) {
   Napi::Value v = o.Get("isa");
-  if (v.IsUndefined() || v.IsNull()) return albert::default_isa();
+  if (is_absent(v)) return albert::default_isa();
   return albert::parse_isa(v.ToString().Utf8Value());
 }
 

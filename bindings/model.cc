@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "js_values.h"
 #include "model/albert_model.h"
 #include "promise_worker.h"
 
@@ -14,26 +15,24 @@ namespace {
 
 using albert::AlbertModel;
 
-int GetInt(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::Number>().Int32Value(); }
-std::string GetString(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::String>().Utf8Value(); }
 
 albert::ModelConfig ParseConfig(const Napi::Object& c) {
   albert::ModelConfig config;
-  config.vocab_size = GetInt(c, "vocabSize");
-  config.embedding_size = GetInt(c, "embeddingSize");
-  config.hidden_size = GetInt(c, "hiddenSize");
-  config.num_hidden_layers = GetInt(c, "numHiddenLayers");
-  config.num_hidden_groups = GetInt(c, "numHiddenGroups");
-  config.inner_group_num = GetInt(c, "innerGroupNum");
-  config.num_attention_heads = GetInt(c, "numAttentionHeads");
-  config.intermediate_size = GetInt(c, "intermediateSize");
-  config.max_position_embeddings = GetInt(c, "maxPositionEmbeddings");
-  config.type_vocab_size = GetInt(c, "typeVocabSize");
-  config.num_labels = GetInt(c, "numLabels");
-  config.layer_norm_eps = c.Get("layerNormEps").As<Napi::Number>().FloatValue();
-  config.hidden_act = albert::parse_activation(GetString(c, "hiddenAct"));
-  config.position_embedding = albert::parse_position_embedding(GetString(c, "positionEmbeddingType"));
-  config.head = albert::parse_head(GetString(c, "head"));
+  config.vocab_size = get_int(c, "vocabSize");
+  config.embedding_size = get_int(c, "embeddingSize");
+  config.hidden_size = get_int(c, "hiddenSize");
+  config.num_hidden_layers = get_int(c, "numHiddenLayers");
+  config.num_hidden_groups = get_int(c, "numHiddenGroups");
+  config.inner_group_num = get_int(c, "innerGroupNum");
+  config.num_attention_heads = get_int(c, "numAttentionHeads");
+  config.intermediate_size = get_int(c, "intermediateSize");
+  config.max_position_embeddings = get_int(c, "maxPositionEmbeddings");
+  config.type_vocab_size = get_int(c, "typeVocabSize");
+  config.num_labels = get_int(c, "numLabels");
+  config.layer_norm_eps = static_cast<float>(get_double(c, "layerNormEps"));
+  config.hidden_act = albert::parse_activation(get_string(c, "hiddenAct"));
+  config.position_embedding = albert::parse_position_embedding(get_string(c, "positionEmbeddingType"));
+  config.head = albert::parse_head(get_string(c, "head"));
   return config;
 }
 
@@ -98,8 +97,8 @@ class ForwardWorker : public PromiseWorker {
     attention_mask_ = CopyInt32(request.Get("attentionMask"));
     token_type_ids_ = CopyInt32(request.Get("tokenTypeIds"));
     logits_at_ = CopyInt32(request.Get("logitsAt"));
-    request_.batch = GetInt(request, "batch");
-    request_.seq_len = GetInt(request, "seqLen");
+    request_.batch = get_int(request, "batch");
+    request_.seq_len = get_int(request, "seqLen");
     request_.output_hidden_states = request.Get("outputHiddenStates").ToBoolean();
     request_.output_attentions = request.Get("outputAttentions").ToBoolean();
   }
@@ -155,23 +154,23 @@ class CreateWorker : public PromiseWorker {
       : PromiseWorker(env), handle_class_(handle_class) {
     spec_ref_ = Napi::Persistent(spec);
     config_ = ParseConfig(spec.Get("config").As<Napi::Object>());
-    options_.threads = GetInt(spec, "threads");
-    options_.isa = albert::parse_isa(GetString(spec, "isa"));
-    options_.precision = GetString(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
+    options_.threads = get_int(spec, "threads");
+    options_.isa = albert::parse_isa(get_string(spec, "isa"));
+    options_.precision = get_string(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
     if (options_.precision == albert::gemm::Precision::kBF16) {
-      options_.bf16_path = albert::gemm::parse_bf16_path(GetString(spec, "bf16Path"));
+      options_.bf16_path = albert::gemm::parse_bf16_path(get_string(spec, "bf16Path"));
     }
     Napi::Array tensors = spec.Get("tensors").As<Napi::Array>();
     for (uint32_t i = 0; i < tensors.Length(); ++i) {
       Napi::Object t = tensors.Get(i).As<Napi::Object>();
       Napi::Uint8Array bytes = t.Get("data").As<Napi::Uint8Array>();
       albert::TensorView view;
-      view.dtype = albert::parse_dtype(GetString(t, "dtype"));
+      view.dtype = albert::parse_dtype(get_string(t, "dtype"));
       Napi::Array shape = t.Get("shape").As<Napi::Array>();
       for (uint32_t d = 0; d < shape.Length(); ++d) view.shape.push_back(shape.Get(d).As<Napi::Number>().Int64Value());
       view.data = bytes.Data();
       view.byte_length = bytes.ByteLength();
-      weights_.add(GetString(t, "name"), std::move(view));
+      weights_.add(get_string(t, "name"), std::move(view));
     }
   }
 
