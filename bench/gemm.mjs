@@ -204,7 +204,7 @@ const lines = [
     'idle (neighbours on the host); the median is what a call typically got during this run, the best call ' +
     'approximates the uncontended speed. The FMA peak is measured in short bursts, so the percentages are ' +
     'conservative. fp32 kernel: 14×32 AVX-512 register tile, B packed once in 32-wide panels, A packed per ' +
-    'block with in-register 16×16 transposes, K blocked at ≤ 768, C split between threads on tile boundaries. ' +
+    'block with in-register 16×16 transposes, K blocked at ≤ 768, C split between threads (rows on 8-row boundaries, columns on 32-wide panel boundaries). ' +
     'bf16 kernel: AMX 2×2 tiles (32×32 of C per block) over the whole K, A converted to bf16 once per ≤512-row block ' +
     'into tile-ordered 32-row strips (each K step one contiguous 2 KiB), B in VNNI pairs; C tiles go to an L1 ' +
     'buffer and the epilogue (bias, activation, residual) of each block runs interleaved with the next block\'s ' +
