@@ -60,7 +60,8 @@ export function native(): NativeAddon {
   try {
     addon = require(path) as NativeAddon;
   } catch (error) {
-    throw new AlbertError('ERR_NATIVE', `cannot load the native addon at ${path} (run \`npm install\` to build it): ${(error as Error).message}`, { cause: error });
+    const hint = 'run `npm install` here to build it; in a project on npm 11+, approve the build first: `npm install-scripts approve albert-native`';
+    throw new AlbertError('ERR_NATIVE', `cannot load the native addon at ${path} (${hint}): ${(error as Error).message}`, { cause: error });
   }
   return addon;
 }

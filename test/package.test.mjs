@@ -1,7 +1,10 @@
 // The package loads with import and with require, and both expose the same API.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as esm from 'albert-native';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +24,35 @@ test('the public classes and functions are there', () => {
   const cpu = esm.cpuInfo();
   assert.ok(cpu.supportedIsas.includes('scalar'));
   assert.ok(cpu.supportedIsas.includes(cpu.defaultIsa));
+});
+
+test('cpuInfo() reports the bf16 kernels consistently', () => {
+  const cpu = esm.cpuInfo();
+  assert.is(cpu.bf16, cpu.supportedBf16Paths.length > 0);
+  assert.is(cpu.amx, cpu.supportedBf16Paths.includes('amx'));
+  if (cpu.bf16) assert.ok(cpu.supportedBf16Paths.includes(cpu.bf16Path));
+  else assert.is(cpu.bf16Path, null);
+});
+
+test('an unbuilt addon is ERR_NATIVE saying how to build it', () => {
+  // The compiled TypeScript without build/Release next to it, as in a project where npm
+  // held back albert-native's install script.
+  const dir = mkdtempSync(join(tmpdir(), 'albert-unbuilt-'));
+  try {
+    cpSync(require.resolve('albert-native').replace(/index\.js$/, ''), join(dir, 'dist'), { recursive: true });
+    const unbuilt = require(join(dir, 'dist', 'index.js'));
+    try {
+      unbuilt.cpuInfo();
+      assert.unreachable('should throw');
+    } catch (e) {
+      assert.instance(e, unbuilt.AlbertError);
+      assert.is(e.code, 'ERR_NATIVE');
+      assert.match(e.message, /cannot load the native addon/);
+      assert.match(e.message, /npm install-scripts approve albert-native/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
