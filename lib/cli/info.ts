@@ -86,7 +86,7 @@ function toText(d: Awaited<ReturnType<typeof describe>>): string {
     ...d.schedule.map((s) => `               layer ${String(s.layer).padStart(2)} -> group ${s.group}`),
     `             group(s) reused: ${Array.from({ length: c.numHiddenGroups }, (_, g) => `group ${g} x${groups(g).length}`).join(', ')}`,
     `tokenizer    ${d.tokenizer ? `spiece.model, ${d.tokenizer.vocabSize} pieces, max ${d.tokenizer.modelMaxLength} tokens` : 'none (no spiece.model)'}`,
-    `cpu          isa ${d.cpu.defaultIsa} (supported: ${d.cpu.supportedIsas.join(', ')}); bf16 ${d.cpu.bf16 ? `yes${d.cpu.amx ? ' (AMX)' : ''}` : 'no'}`,
+    `cpu          isa ${d.cpu.defaultIsa} (supported: ${d.cpu.supportedIsas.join(', ')}); bf16 ${d.cpu.bf16Path ? `${d.cpu.bf16Path} (supported: ${d.cpu.supportedBf16Paths.join(', ')})` : 'no'}`,
   );
   return `${lines.join('\n')}\n`;
 }
