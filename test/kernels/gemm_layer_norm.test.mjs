@@ -1,15 +1,16 @@
 // The GEMM epilogue's LayerNorm (Epilogue::layer_norm): on every path, the product with the
 // LayerNorm fused gives bit for bit the product without it followed by the same ISA's
-// layer_norm, whether the AMX kernel normalises its own rows (threads owning whole rows) or
-// the driver normalises them afterwards (a column split, or a path without fusion).
+// layer_norm, whether each thread normalises its rows as they complete (fp32 and AMX, when
+// threads own whole rows) or the driver normalises them afterwards (a column split, or the
+// AVX512-BF16 path).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { bf16Paths, fp32Isas, makeCase, randomFloats, t } from './gemm_helpers.mjs';
 
 // [m, n, k]: one element; odd sizes; a single 32-row strip over a wide N (2 threads split the
-// columns: no fusion); several 512-row AMX blocks (2 threads split the rows: fused); ALBERT's
-// residual shapes.
+// columns: no fusion); several row blocks (224 rows fp32, 512 AMX; 2 threads split the rows:
+// fused); ALBERT's residual shapes (K = 3072: several K blocks in fp32).
 const SHAPES = [[1, 1, 1], [7, 13, 29], [32, 2000, 64], [1100, 97, 61], [128, 768, 768], [256, 768, 3072]];
 
 const paths = [

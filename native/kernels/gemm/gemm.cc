@@ -155,9 +155,11 @@ int k_block(const F32Kernel& kern, int k) {
   return ceil_div(k, blocks);
 }
 
-// One thread's rectangle [r0, r1) x [c0, c1) of C, c0 a multiple of nr.
-void f32_rectangle(const F32Kernel& kern, int r0, int r1, int c0, int c1, const float* a, int lda,
-                   const F32B& b, float* c, int ldc, const Epilogue& ep) {
+// One thread's rectangle [r0, r1) x [c0, c1) of C, c0 a multiple of nr. With `ln` (the
+// rectangle then spans whole rows), each block of rows is normalised as soon as its last
+// product is in, while it is still in L2, instead of in a pass over all of C afterwards.
+void f32_rectangle(Isa isa, const F32Kernel& kern, int r0, int r1, int c0, int c1, const float* a, int lda,
+                   const F32B& b, float* c, int ldc, const Epilogue& ep, const RowLayerNorm* ln) {
   thread_local AlignedBuffer<float> a_buffer;
   const int k = b.k;
   const int kc = k_block(kern, k);
@@ -168,13 +170,15 @@ void f32_rectangle(const F32Kernel& kern, int r0, int r1, int c0, int c1, const 
     for (int pc = 0; pc < k; pc += kc) {
       const int kb = std::min(kc, k - pc);
       const bool last = pc + kb == k;
+      const bool rows_done = last && jc + nb == c1;
       const float* bp = b.data + (jc / kern.nr) * b.panel + pc * b.row;
       for (int ic = r0; ic < r1; ic += kern.mc) {
         const int mb = std::min(kern.mc, r1 - ic);
+        float* cb = c + static_cast<std::size_t>(ic) * ldc;
         kern.pack_a(kern.mr, mb, kb, a + static_cast<std::size_t>(ic) * lda + pc, lda, a_packed);
         const BlockEpilogue block_ep = offset_epilogue(ep, ic, jc);
-        kern.block(mb, nb, kb, a_packed, bp, b.panel, b.row, c + static_cast<std::size_t>(ic) * ldc + jc, ldc,
-                   pc > 0, last && has_epilogue ? &block_ep : nullptr);
+        kern.block(mb, nb, kb, a_packed, bp, b.panel, b.row, cb + jc, ldc, pc > 0, last && has_epilogue ? &block_ep : nullptr);
+        if (ln && rows_done) layer_norm(isa, cb + c0, mb, c1 - c0, ldc, ln->gamma, ln->beta, ln->eps);
       }
     }
   }
@@ -194,9 +198,12 @@ void run_f32(Isa isa, const F32Kernel& kern, int m, const float* a, int lda, con
     zero_product(m, b.n, c, ldc, product);
   } else {
     const Plan plan = plan_rectangles(pool, m, b.n, b.k, row_grain_for(kern.mr), kern.nr, kMinParallelMacsF32);
+    // Threads that own whole rows normalise them themselves (see f32_rectangle).
+    const RowLayerNorm* ln = ep.layer_norm.gamma && plan.split.tn == 1 ? &ep.layer_norm : nullptr;
     for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
-      f32_rectangle(kern, r0, r1, c0, c1, a, lda, b, c, ldc, product);
+      f32_rectangle(isa, kern, r0, r1, c0, c1, a, lda, b, c, ldc, product, ln);
     });
+    if (ln) return;
   }
   normalize_rows(isa, m, b.n, c, ldc, ep);
 }

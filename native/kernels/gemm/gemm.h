@@ -61,8 +61,8 @@ struct RowLayerNorm {
 
 // Applied to each output element in this order: + bias[col], activation, + residual[row, col];
 // then, with layer_norm.gamma set, LayerNorm over each row (ALBERT's post-LN after the residual
-// add). The AMX path normalises each block of rows while it is still in L2 when every thread
-// owns whole rows; otherwise the rows are normalised after the product.
+// add). The fp32 and AMX paths normalise each block of rows while it is still in L2 when every
+// thread owns whole rows; otherwise the rows are normalised after the product.
 struct Epilogue {
   const float* bias = nullptr;  // [N] or null
   Activation activation = Activation::kIdentity;
