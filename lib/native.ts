@@ -60,7 +60,7 @@ export function native(): NativeAddon {
   try {
     addon = require(path) as NativeAddon;
   } catch (error) {
-    const hint = 'run `npm install` here to build it; in a project on npm 11+, approve the build first: `npm install-scripts approve albert-native`';
+    const hint = 'build it with `npm install` in albert-native, or `npm rebuild albert-native` in a project that depends on it (npm 11: `npm install-scripts approve albert-native` first)';
     throw new AlbertError('ERR_NATIVE', `cannot load the native addon at ${path} (${hint}): ${(error as Error).message}`, { cause: error });
   }
   return addon;

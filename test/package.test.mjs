@@ -48,6 +48,7 @@ test('an unbuilt addon is ERR_NATIVE saying how to build it', () => {
       assert.instance(e, unbuilt.AlbertError);
       assert.is(e.code, 'ERR_NATIVE');
       assert.match(e.message, /cannot load the native addon/);
+      assert.match(e.message, /npm rebuild albert-native/);
       assert.match(e.message, /npm install-scripts approve albert-native/);
     }
   } finally {
