@@ -1,6 +1,6 @@
 // Multi-head attention over a padding-free layout: each fp32 ISA and the bf16 AMX products
 // (AttentionArgs::bf16_tiles) against the scalar path, on head dims and lengths that are not
-// multiples of the 16 x 32 tiles, across the 64-row query blocks, with relative positions
+// multiples of the 16 x 32 tiles, across the 128-row query blocks, with relative positions
 // and with the probabilities written out.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,6 +16,7 @@ const CASES = [
   { heads: 1, headDim: 48, lengths: [200] },
   { heads: 2, headDim: 17, lengths: [31, 97], positionEmbedding: 'relative_key' },
   { heads: 2, headDim: 32, lengths: [70, 3], positionEmbedding: 'relative_key_query' },
+  { heads: 1, headDim: 24, lengths: [150, 9], positionEmbedding: 'relative_key' }, // 2 row blocks of queries
 ];
 
 function inputs(c, seed) {

@@ -12,7 +12,9 @@
 namespace albert {
 namespace {
 
-constexpr int kRowBlock = 64;  // query rows per task: the block's scores stay in L2 (64 x 512 floats)
+// Query rows per task. A whole 128-token sequence is one task per head, so its K is packed
+// once rather than once per half; the block's scores (128 x 512 floats at most) stay in L2.
+constexpr int kRowBlock = 128;
 
 struct Task {
   int sequence;
