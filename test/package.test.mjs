@@ -1,6 +1,7 @@
 // The package loads with import and with require, and both expose the same API.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,16 @@ test('an unbuilt addon is ERR_NATIVE saying how to build it', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the addon exports only its Node-API entry points, none of the engine', () => {
+  // Hidden visibility keeps two copies of the addon in one process (two albert-native
+  // versions in one app) from binding each other's functions and statics.
+  const addon = join(require.resolve('albert-native'), '..', '..', 'build', 'Release', 'albert_native.node');
+  const symbols = execFileSync('nm', ['-D', '--defined-only', addon], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  assert.ok(symbols.some((line) => line.endsWith(' napi_register_module_v1')));
+  const ours = symbols.filter((line) => /albert|Napi/.test(line));
+  assert.equal(ours, [], ours.slice(0, 5).join('\n'));
 });
 
 test.run();
