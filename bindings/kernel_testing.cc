@@ -201,7 +201,7 @@ Napi::Value MeasurePeakGflops(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), gemm::measure_peak_gflops(threads, seconds, p));
 }
 
-// benchGemm({isa, precision, bf16Path, m, n, k, threads, iterations, packed, activation})
+// benchGemm({isa, precision, bf16Path, m, n, k, threads, iterations, packed, activation, bias, residual})
 // -> Float64Array of seconds per call (B packed once beforehand; one untimed warm-up call).
 Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
   Napi::Object o = info[0].As<Napi::Object>();
@@ -217,6 +217,14 @@ Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
   for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>((i * 104729) % 1000) * 1e-3f - 0.5f;
   gemm::Epilogue ep;
   ep.activation = albert::parse_activation(get_string(o, "activation", "identity"));
+  // Optional bias and residual, as the model's GEMMs have them (values do not matter).
+  std::vector<float> bias(get_bool(o, "bias", false) ? n : 0, 0.25f);
+  std::vector<float> residual(get_bool(o, "residual", false) ? static_cast<std::size_t>(m) * n : 0, 0.5f);
+  if (!bias.empty()) ep.bias = bias.data();
+  if (!residual.empty()) {
+    ep.residual = residual.data();
+    ep.ldr = n;
+  }
   const bool b_transposed = get_bool(o, "bTransposed", true);
   const int ldb = b_transposed ? k : n;
   gemm::PackedB pb;

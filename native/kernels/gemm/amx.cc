@@ -29,6 +29,7 @@
 #include "kernels/activation/avx512_math.h"
 #include "kernels/gemm/amx_tiles.h"
 #include "kernels/gemm/avx512_mask.h"
+#include "kernels/gemm/epilogue/avx512_row.h"
 #include "kernels/gemm/microkernel.h"
 #include "kernels/layer_norm/layer_norm.h"
 #include "runtime/aligned_buffer.h"
@@ -83,30 +84,12 @@ void convert_a(const TA* a, int lda, int rows, int k, int kpad, uint16_t* dst) {
   }
 }
 
-// One row of C = epilogue(o), o being 32 fp32 sums in L1: + bias, activation (kAct, fixed at
-// compile time so the 32-float loop becomes two straight vector passes), + residual, then a
+// One row of C = epilogue(o), o being 32 fp32 sums in L1 (also the spill buffer), then a
 // masked store of the valid columns. C is only written, never re-read.
 template <Activation kAct, typename TC>
 void store_row(float* o, const __mmask16 m[2], const float* bias, const float* residual, TC* c) {
   __m512 v0 = _mm512_load_ps(o), v1 = _mm512_load_ps(o + 16);
-  if (bias) {
-    v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], bias));
-    v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], bias + 16));
-  }
-  if constexpr (has_avx512_form(kAct)) {
-    v0 = avx512_activate<kAct>(v0);
-    v1 = avx512_activate<kAct>(v1);
-  } else {
-    _mm512_store_ps(o, v0);
-    _mm512_store_ps(o + 16, v1);
-    vm_activate_loop<kAct>(o, kBlock);
-    v0 = _mm512_load_ps(o);
-    v1 = _mm512_load_ps(o + 16);
-  }
-  if (residual) {
-    v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m[0], residual));
-    v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m[1], residual + 16));
-  }
+  epilogue_x32<kAct>(v0, v1, m, bias, residual, o);
   store_x16(c, m[0], v0);  // fp32, or rounded to bf16 as the next GEMM would round it
   store_x16(c + 16, m[1], v1);
 }

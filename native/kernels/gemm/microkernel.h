@@ -138,8 +138,8 @@ void avx512_bf16_range(int r0, int r1, int c0, int c1, const float* a, int lda, 
 // Transposing AVX-512 packers (pack/avx512.cc); mr <= 16, nr a multiple of 16.
 void avx512_pack_a(int mr, int m, int kc, const float* a, int lda, float* dst);
 void avx512_pack_b_transposed(int nr, const float* b, int n, int k, int ldb, float* dst);
-// Copies an m x n fp32 tile (row stride lds) to C applying the epilogue ep (may be null);
-// src may equal c (in place). AVX-512; shared by the fp32, AMX and AVX512-BF16 kernels.
+// Copies an m x n fp32 tile (n <= 32, row stride lds) to C applying the epilogue ep (may be
+// null); src may equal c (in place). AVX-512; shared by the fp32 and AVX512-BF16 kernels.
 void avx512_store_tile(const float* src, int lds, int m, int n, float* c, int ldc, const BlockEpilogue* ep);
 float avx512_fma_loop(long iterations);
 float avx2_fma_loop(long iterations);
