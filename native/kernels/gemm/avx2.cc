@@ -44,7 +44,7 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
   }
   for (int k = 0; k < kc; ++k) {
     _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetch * kNr), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * kMr), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * M), _MM_HINT_T0);
     __m256 bv[kNv];
 #pragma GCC unroll 4
     for (int v = 0; v < kNv; ++v) bv[v] = _mm256_load_ps(b + 8 * v);
@@ -54,7 +54,7 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
 #pragma GCC unroll 4
       for (int v = 0; v < kNv; ++v) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
     }
-    a += kMr;
+    a += M;
     b += kNr;
   }
 #pragma GCC unroll 8

@@ -52,7 +52,7 @@ void tile(int n, int kc, const float* a, const float* b, std::size_t b_row, floa
   for (int k = 0; k < kc; ++k) {
 #pragma GCC unroll 4
     for (int v = 0; v < kNv; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetch * b_row + 16 * v), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * kMr), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * M), _MM_HINT_T0);
     _mm_prefetch(pf, _MM_HINT_T1);
     pf += pf_step;
     __m512 bv[kNv];
@@ -64,7 +64,7 @@ void tile(int n, int kc, const float* a, const float* b, std::size_t b_row, floa
 #pragma GCC unroll 4
       for (int v = 0; v < kNv; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
-    a += kMr;
+    a += M;
     b += b_row;
   }
 #pragma GCC unroll 16
@@ -104,17 +104,15 @@ void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_p
     const int cols = n - j < kNr ? n - j : kNr;
     const float* bp = b + (j / kNr) * b_panel;
     const char* pf = reinterpret_cast<const char*>(j + kNr < n ? bp + b_panel : bp);
-    for (int i = 0; i < m; i += kMr) {
-      const int rows = m - i < kMr ? m - i : kMr;
-      float* cp = c + static_cast<std::ptrdiff_t>(i) * ldc + j;
+    for (TileRows t(m, kMr); t.more(); t.next()) {
+      float* cp = c + static_cast<std::ptrdiff_t>(t.row) * ldc + j;
       // The epilogue's residual rows, from DRAM by the time the K loop is done.
-      if (ep && ep->residual) prefetch_rows(ep->residual + static_cast<std::ptrdiff_t>(i) * ep->ldr + j, ep->ldr, rows);
-      kTiles[rows](cols, kc, a + static_cast<std::size_t>(i / kMr) * kc * kMr, bp, b_row, cp, ldc, accumulate, pf,
-                   pf_step);
+      if (ep && ep->residual) prefetch_rows(ep->residual + static_cast<std::ptrdiff_t>(t.row) * ep->ldr + j, ep->ldr, t.rows);
+      kTiles[t.rows](cols, kc, a + static_cast<std::size_t>(t.row) * kc, bp, b_row, cp, ldc, accumulate, pf, pf_step);
       pf += static_cast<std::size_t>(pf_step) * kc;
       if (ep) {
-        const BlockEpilogue tile_ep = offset_epilogue(*ep, i, j);
-        avx512_store_tile(cp, ldc, rows, cols, cp, ldc, &tile_ep);
+        const BlockEpilogue tile_ep = offset_epilogue(*ep, t.row, j);
+        avx512_store_tile(cp, ldc, t.rows, cols, cp, ldc, &tile_ep);
       }
     }
   }

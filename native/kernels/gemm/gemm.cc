@@ -56,7 +56,13 @@ int cols_per_part(int n, int nr, int parts) { return std::min(n, ceil_div(ceil_d
 
 // Picks the grid with the least work on the busiest thread. Work counts the multiply-adds
 // plus the A packing each thread repeats (one packed element costs about as much as 32 MACs
-// at full speed), so a tie goes to splitting M, which packs every row of A once.
+// at full speed), so a tie goes to splitting M, which packs every row of A once. But every
+// thread streams its columns of B (from L3 or DRAM: the weights do not fit L2) at least once,
+// and below kStreamRows rows that stream, not the multiply-adds, sets the pace: a thread
+// with few rows costs as much as one with kStreamRows. So short inputs (a 16-token request)
+// split N and read each weight once, instead of both threads reading all of B.
+constexpr double kStreamRows = 16;
+
 Split choose_split(int m, int n, int k, int row_grain, int nr, int threads) {
   Split best;
   double best_cost = -1;
@@ -65,7 +71,7 @@ Split choose_split(int m, int n, int k, int row_grain, int nr, int threads) {
     const int tn = threads / tm;
     const double rows = rows_per_part(m, row_grain, tm);
     const double cols = cols_per_part(n, nr, tn);
-    const double cost = rows * cols * k + 32.0 * rows * k;
+    const double cost = std::max(rows, kStreamRows) * cols * k + 32.0 * rows * k;
     if (best_cost < 0 || cost < best_cost) {
       best_cost = cost;
       best.tm = tm;

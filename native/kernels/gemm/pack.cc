@@ -12,15 +12,13 @@ namespace gemm {
 namespace detail {
 
 void pack_a_f32(int mr, int m, int kc, const float* a, int lda, float* dst) {
-  for (int i0 = 0; i0 < m; i0 += mr) {
-    const int rows = std::min(mr, m - i0);
-    float* panel = dst + static_cast<std::size_t>(i0 / mr) * kc * mr;
+  for (TileRows t(m, mr); t.more(); t.next()) {
+    float* panel = dst + static_cast<std::size_t>(t.row) * kc;
     // Row-outer: reads stream along each row of A; writes stay inside the small panel.
-    for (int i = 0; i < rows; ++i) {
-      const float* src = a + static_cast<std::size_t>(i0 + i) * lda;
-      for (int k = 0; k < kc; ++k) panel[k * mr + i] = src[k];
+    for (int i = 0; i < t.rows; ++i) {
+      const float* src = a + static_cast<std::size_t>(t.row + i) * lda;
+      for (int k = 0; k < kc; ++k) panel[k * t.rows + i] = src[k];
     }
-    // Rows past m are never read by the microkernels, so the tail panel is not zero filled.
   }
 }
 

@@ -20,7 +20,7 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
   for (int k = 0; k < kc; ++k) {
     const float* bk = b + k * kNr;
     for (int i = 0; i < M; ++i) {
-      const float ai = a[k * kMr + i];
+      const float ai = a[k * M + i];
       for (int j = 0; j < kNr; ++j) acc[i][j] += ai * bk[j];
     }
   }

@@ -60,15 +60,14 @@ inline void load_transposed(const float* src, std::size_t ld, int rows, int dept
 }  // namespace
 
 void avx512_pack_a(int mr, int m, int kc, const float* a, int lda, float* dst) {
-  const __mmask16 panel_lanes = lanes(mr);  // mr <= 16
-  for (int i0 = 0; i0 < m; i0 += mr) {
-    const int rows = m - i0 < mr ? m - i0 : mr;
-    float* panel = dst + static_cast<std::size_t>(i0 / mr) * kc * mr;
+  for (TileRows t(m, mr); t.more(); t.next()) {  // mr <= 16
+    const __mmask16 panel_lanes = lanes(t.rows);
+    float* panel = dst + static_cast<std::size_t>(t.row) * kc;
     for (int k0 = 0; k0 < kc; k0 += 16) {
       const int depth = kc - k0 < 16 ? kc - k0 : 16;
       __m512 r[16];
-      load_transposed(a + static_cast<std::size_t>(i0) * lda + k0, lda, rows, depth, r);
-      for (int kk = 0; kk < depth; ++kk) _mm512_mask_storeu_ps(panel + (k0 + kk) * mr, panel_lanes, r[kk]);
+      load_transposed(a + static_cast<std::size_t>(t.row) * lda + k0, lda, t.rows, depth, r);
+      for (int kk = 0; kk < depth; ++kk) _mm512_mask_storeu_ps(panel + (k0 + kk) * t.rows, panel_lanes, r[kk]);
     }
   }
 }
