@@ -39,11 +39,9 @@ Bf16Path resolve_bf16_path(Bf16Path path) {
 }
 
 // How the threads share C: a tm x tn grid of rectangles. Columns are cut on register-tile
-// boundaries (nr); rows on `row_grain` boundaries, which may fall inside a register tile: the
-// kernels handle a short last tile, and one of 4 or more rows still keeps both FMA ports busy
-// (8 independent accumulators hide the FMA latency). Cutting M = 128 into 64 + 64 rows (tiles
-// 4 x 14 + 8) instead of 70 + 58 or 128 + 128 over half the columns (9 x 14 + 2 each) leaves
-// no thread with a latency-bound 2-row tile, and packs each row of A once.
+// boundaries (nr); rows on `row_grain` boundaries, which need not be whole register tiles:
+// each thread cuts its rows into balanced tiles (TileRows), so M = 128 splits evenly into
+// 64 + 64 rows rather than 70 + 58, and each row of A is packed once.
 struct Split {
   int tm = 1, tn = 1;
 };
