@@ -86,10 +86,16 @@ Split choose_split(int m, int n, int k, int row_grain, int nr, int threads) {
 // and 25M: 40 us vs 36).
 constexpr double kMinParallelMacsF32 = 3e6;
 constexpr double kMinParallelMacsBf16 = 2e7;
+// Those crossovers were measured with B warm in cache. A B of this many elements or more (a
+// weight matrix: ALBERT's are 0.6M-2.4M) comes from L3 or DRAM instead, and a few rows of A
+// (an 8-token input) leave the product bound by streaming it, which two cores do twice as
+// fast whatever the multiply-add count.
+constexpr double kMinParallelBElements = 1 << 18;
 
 int thread_count(ThreadPool* pool, int m, int n, int k, double min_macs) {
   if (!pool) return 1;
-  if (static_cast<double>(m) * n * k < min_macs) return 1;
+  const double b_elements = static_cast<double>(n) * k;
+  if (b_elements * m < min_macs && b_elements < kMinParallelBElements) return 1;
   return pool->size();
 }
 
