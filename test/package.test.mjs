@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esm from 'albert-native';
+import * as gemmHelpers from './kernels/gemm_helpers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -52,6 +53,24 @@ test('an unbuilt addon is ERR_NATIVE saying how to build it', () => {
       assert.match(e.message, /npm rebuild albert-native/);
       assert.match(e.message, /npm install-scripts approve albert-native/);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two copies of the addon in one process each run on their own', () => {
+  // What an app with two albert-native versions gets: each copy with its own kernels, thread
+  // pools and scratch buffers, giving the same answer.
+  const addon = join(require.resolve('albert-native'), '..', '..', 'build', 'Release', 'albert_native.node');
+  const dir = mkdtempSync(join(tmpdir(), 'albert-copy-'));
+  try {
+    const copy = join(dir, 'albert_native.node');
+    cpSync(addon, copy);
+    const [one, two] = [require(addon)._testing, require(copy)._testing];
+    assert.is.not(one, two);
+    const { makeCase } = gemmHelpers;
+    const opts = { ...makeCase({ m: 129, n: 300, k: 200, bTransposed: true, bias: true, residual: true, activation: 'gelu_new', seed: 9 }), threads: 2 };
+    assert.equal(Array.from(two.gemm(opts)), Array.from(one.gemm(opts)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
