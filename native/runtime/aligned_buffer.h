@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <new>
 #include <utility>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace albert {
 
@@ -11,6 +14,7 @@ template <typename T>
 class AlignedBuffer {
  public:
   static constexpr std::size_t kAlignment = 64;
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
   AlignedBuffer() = default;
   explicit AlignedBuffer(std::size_t count) { resize(count); }
@@ -30,10 +34,16 @@ class AlignedBuffer {
     data_ = nullptr;
     size_ = 0;
     if (count == 0) return;
-    std::size_t bytes = (count * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
-    data_ = static_cast<T*>(std::aligned_alloc(kAlignment, bytes));
+    const std::size_t bytes = count * sizeof(T);
+    const std::size_t alignment = bytes >= kHugePage ? kHugePage : kAlignment;
+    data_ = static_cast<T*>(std::aligned_alloc(alignment, (bytes + alignment - 1) / alignment * alignment));
     if (!data_) throw std::bad_alloc();
     size_ = count;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    // Packed weights and activations are streamed start to end: 2 MB pages spare the TLB
+    // (a 28 MB weight set is 14 pages instead of 7,000). Only a hint; ignored without THP.
+    if (alignment == kHugePage) madvise(data_, (bytes + kHugePage - 1) / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
   }
 
   // Scratch use: at least `count` elements, reallocating only to grow (contents are not kept
