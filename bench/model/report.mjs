@@ -142,7 +142,7 @@ export function markdownSection({ env, rows, bf16, targets, problems, memory, me
   const parts = [
     SECTION_TITLE,
     '',
-    `Side-by-side run of albert-native (head \`base\`) and onnxruntime-node (\`model.onnx\`, CPU EP, graph optimisation \`all\`, interOpNumThreads 1) on \`albert-base-random\`, ${env.threads} threads each, in one process; timings alternate between the engines round by round (tinybench, samples pooled).${quick ? ' **Quick smoke run: small shapes, not the target cases.**' : ''}`,
+    `Side-by-side run of albert-native (head \`base\`) and onnxruntime-node (\`model.onnx\`, CPU EP, graph optimisation \`all\`, interOpNumThreads 1) on \`albert-base-random\`, ${env.threads} threads each, in one process; timings alternate between the engines round by round (tinybench, samples pooled), with an untimed 250 ms pause before each engine's turn so that none is timed while the previous one's worker threads still spin.${quick ? ' **Quick smoke run: small shapes, not the target cases.**' : ''}`,
     '',
     `- Command: \`${env.command}\``,
     `- Date: ${env.date}`,

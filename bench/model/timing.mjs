@@ -8,6 +8,15 @@
 
 import { Bench } from 'tinybench';
 
+// Untimed pause before each engine's turn. onnxruntime-node's intra-op worker keeps spinning
+// for up to ~100 ms after a run returns (its default allow_spinning), and on a 2-core machine
+// that takes a core from whichever engine runs next: a 32-token albert-native forward right
+// after an onnxruntime-node run took 56 ms (median), 33 ms after a 100 ms pause, while
+// onnxruntime-node's own runs were the same either way. With the pause every engine is
+// timed as it runs alone, without the previous engine's leftover threads.
+const SETTLE_MS = 250;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
 /**
  * contenders: [{ label, fn: async () => unknown }]
  * plan: { rounds, iterations (per round), warmup (tinybench warmup iterations, first round only) }
@@ -21,7 +30,7 @@ export async function timeInterleaved(contenders, plan, onRound = () => {}) {
     // `async: true` said outright: otherwise tinybench calls a plain function once at add()
     // to see whether it returns a promise, without waiting for it, and the round's timed
     // calls then overlap those stray forward passes (every engine's, all at once).
-    for (const { label, fn } of order) bench.add(label, fn, { async: true });
+    for (const { label, fn } of order) bench.add(label, fn, { async: true, beforeAll: settle });
     await bench.run();
     for (const task of bench.tasks) samples.get(task.name).push(...roundSamples(task));
     onRound(round + 1, plan.rounds);
