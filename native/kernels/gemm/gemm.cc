@@ -146,6 +146,12 @@ Epilogue without_layer_norm(const Epilogue& ep) {
   return e;
 }
 
+// Kernels that can normalise rows themselves (fp32, AMX) do so when every thread owns whole
+// rows: they then get the full epilogue, LayerNorm included; otherwise the product's epilogue
+// only, and the driver normalises all rows afterwards (normalize_rows).
+bool fuses_layer_norm(const Plan& plan, bool kernel_can) { return kernel_can && plan.split.tn == 1; }
+Epilogue thread_epilogue(const Epilogue& ep, bool fused) { return fused ? ep : without_layer_norm(ep); }
+
 // Where the fp32 driver finds B: nr-wide panels `panel` floats apart, consecutive k `row`
 // floats apart (packed: k * nr and nr; read in place: nr and ldb).
 struct F32B {
@@ -165,16 +171,17 @@ int k_block(const F32Kernel& kern, int k) {
   return ceil_div(k, blocks);
 }
 
-// One thread's rectangle [r0, r1) x [c0, c1) of C, c0 a multiple of nr. With `ln` (the
-// rectangle then spans whole rows), each block of rows is normalised as soon as its last
-// product is in, while it is still in L2, instead of in a pass over all of C afterwards.
+// One thread's rectangle [r0, r1) x [c0, c1) of C, c0 a multiple of nr. With a LayerNorm in
+// ep (the rectangle then spans whole rows), each block of rows is normalised as soon as its
+// last product is in, while it is still in L2, instead of in a pass over all of C afterwards.
 void f32_rectangle(Isa isa, const F32Kernel& kern, int r0, int r1, int c0, int c1, const float* a, int lda,
-                   const F32B& b, float* c, int ldc, const Epilogue& ep, const RowLayerNorm* ln) {
+                   const F32B& b, float* c, int ldc, const Epilogue& ep) {
   thread_local AlignedBuffer<float> a_buffer;
   const int k = b.k;
   const int kc = k_block(kern, k);
   float* a_packed = a_buffer.at_least(static_cast<std::size_t>(kern.mc) * kc);
   const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
+  const RowLayerNorm& ln = ep.layer_norm;
   for (int jc = c0; jc < c1; jc += kern.nc) {
     const int nb = std::min(kern.nc, c1 - jc);
     for (int pc = 0; pc < k; pc += kc) {
@@ -188,34 +195,30 @@ void f32_rectangle(Isa isa, const F32Kernel& kern, int r0, int r1, int c0, int c
         kern.pack_a(kern.mr, mb, kb, a + static_cast<std::size_t>(ic) * lda + pc, lda, a_packed);
         const BlockEpilogue block_ep = offset_epilogue(ep, ic, jc);
         kern.block(mb, nb, kb, a_packed, bp, b.panel, b.row, cb + jc, ldc, pc > 0, last && has_epilogue ? &block_ep : nullptr);
-        if (ln && rows_done) layer_norm(isa, cb + c0, mb, c1 - c0, ldc, ln->gamma, ln->beta, ln->eps);
+        if (ln.gamma && rows_done) layer_norm(isa, cb + c0, mb, c1 - c0, ldc, ln.gamma, ln.beta, ln.eps);
       }
     }
   }
 }
 
-// K == 0: the product is zero, C is just the epilogue of zeros.
-void zero_product(int m, int n, float* c, int ldc, const Epilogue& ep) {
+// K == 0: the product is zero, C is just the epilogue of zeros (LayerNorm included).
+void zero_product(Isa isa, int m, int n, float* c, int ldc, const Epilogue& ep) {
   for (int i = 0; i < m; ++i) std::fill(c + static_cast<std::size_t>(i) * ldc, c + static_cast<std::size_t>(i) * ldc + n, 0.0f);
   apply_epilogue_portable(offset_epilogue(ep, 0, 0), m, n, c, ldc);
+  normalize_rows(isa, m, n, c, ldc, ep);
 }
 
 void run_f32(Isa isa, const F32Kernel& kern, int m, const float* a, int lda, const F32B& b, float* c, int ldc,
              const Epilogue& ep, ThreadPool* pool) {
   if (m <= 0 || b.n <= 0) return;
-  const Epilogue product = without_layer_norm(ep);
-  if (b.k <= 0) {
-    zero_product(m, b.n, c, ldc, product);
-  } else {
-    const Plan plan = plan_rectangles(pool, m, b.n, b.k, row_grain_for(kern.mr), kern.nr, kMinParallelMacsF32);
-    // Threads that own whole rows normalise them themselves (see f32_rectangle).
-    const RowLayerNorm* ln = ep.layer_norm.gamma && plan.split.tn == 1 ? &ep.layer_norm : nullptr;
-    for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
-      f32_rectangle(isa, kern, r0, r1, c0, c1, a, lda, b, c, ldc, product, ln);
-    });
-    if (ln) return;
-  }
-  normalize_rows(isa, m, b.n, c, ldc, ep);
+  if (b.k <= 0) return zero_product(isa, m, b.n, c, ldc, ep);
+  const Plan plan = plan_rectangles(pool, m, b.n, b.k, row_grain_for(kern.mr), kern.nr, kMinParallelMacsF32);
+  const bool fused = fuses_layer_norm(plan, /*kernel_can=*/true);
+  const Epilogue per_thread = thread_epilogue(ep, fused);
+  for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
+    f32_rectangle(isa, kern, r0, r1, c0, c1, a, lda, b, c, ldc, per_thread);
+  });
+  if (!fused) normalize_rows(isa, m, b.n, c, ldc, ep);
 }
 
 template <typename TA, typename TC>
@@ -226,28 +229,25 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
   if constexpr (!std::is_same_v<TC, float>) {
     if (ep.layer_norm.gamma) throw std::invalid_argument("GEMM: a LayerNorm epilogue needs fp32 output");
   }
-  if (b.k <= 0) {  // bf16 outputs never get here: gemm_packed refuses K = 0 for them
-    if constexpr (std::is_same_v<TC, float>) {
-      zero_product(m, b.n, c, ldc, without_layer_norm(ep));
-      normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
-    }
-    return;
+  if constexpr (std::is_same_v<TC, float>) {
+    if (b.k <= 0) return zero_product(Isa::kAvx512, m, b.n, c, ldc, ep);
+  } else if (b.k <= 0) {
+    return;  // never: gemm_packed refuses K = 0 for bf16 outputs
   }
   // AMX rows go in 16-row tiles; the AVX512-BF16 kernel has the fp32 kernel's 14-row tile.
   const int row_grain = amx ? 16 : row_grain_for(14);
   const Plan plan =
       plan_rectangles(pool, m, b.n, b.k, row_grain, kBf16NAlign, amx ? kMinParallelMacsBf16 : kMinParallelMacsF32);
-  // The AMX kernel normalises rows itself when each thread owns whole rows.
-  const bool fused_layer_norm = amx && plan.split.tn == 1;
-  const Epilogue product = fused_layer_norm ? ep : without_layer_norm(ep);
+  const bool fused = fuses_layer_norm(plan, /*kernel_can=*/amx);
+  const Epilogue per_thread = thread_epilogue(ep, fused);
   for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
     if constexpr (std::is_same_v<TA, float> && std::is_same_v<TC, float>) {
-      if (!amx) return avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, product);
+      if (!amx) return avx512_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, per_thread);
     }
-    amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, product);
+    amx_bf16_range(r0, r1, c0, c1, a, lda, b, c, ldc, per_thread);
   });
   if constexpr (std::is_same_v<TC, float>) {
-    if (!fused_layer_norm) normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
+    if (!fused) normalize_rows(Isa::kAvx512, m, b.n, c, ldc, ep);
   }
 #else
   throw std::runtime_error("bf16 needs AMX-BF16 or AVX512-BF16");
