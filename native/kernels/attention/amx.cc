@@ -21,11 +21,14 @@
 namespace albert {
 namespace {
 
+using gemm::detail::block_step;
 using gemm::detail::configure_tiles;
 using gemm::detail::kTileElems;
 using gemm::detail::lanes;
 using gemm::detail::load_bf16x32;
+using gemm::detail::store_block;
 using gemm::detail::store_x16;
+using gemm::detail::zero_block;
 
 // Rows of Q, K and V are 3 H apart (9 KB at ALBERT-base, a stride no hardware prefetcher
 // follows): each conversion loop asks for the row kAhead rows ahead (its `count` elements)
@@ -116,31 +119,16 @@ void to_b_tiles(const T* src, int ld, int k, int n, int npad, int kpad, uint16_t
 void tile_product(const uint16_t* a, const uint16_t* b, int rows_padded, int npad, int steps, float* c, int ldc) {
   configure_tiles();
   const std::size_t strip = static_cast<std::size_t>(steps) * kTileElems;  // 16 rows (A) or columns (B), all K
-  const int stride = ldc * static_cast<int>(sizeof(float));
   for (int i = 0; i < rows_padded; i += 32) {
     const uint16_t* a0 = a + static_cast<std::size_t>(i / 16) * strip;
     for (int j = 0; j < npad; j += 32) {
       const uint16_t* b0 = b + static_cast<std::size_t>(j / 16) * strip;
-      _tile_zero(0);
-      _tile_zero(1);
-      _tile_zero(2);
-      _tile_zero(3);
+      zero_block();
       for (int s = 0; s < steps; ++s) {
         const std::size_t at = static_cast<std::size_t>(s) * kTileElems;
-        _tile_loadd(4, a0 + at, 64);
-        _tile_loadd(6, b0 + at, 64);
-        _tile_dpbf16ps(0, 4, 6);
-        _tile_loadd(7, b0 + strip + at, 64);
-        _tile_dpbf16ps(1, 4, 7);
-        _tile_loadd(5, a0 + strip + at, 64);
-        _tile_dpbf16ps(2, 5, 6);
-        _tile_dpbf16ps(3, 5, 7);
+        block_step(a0 + at, a0 + strip + at, b0 + at, b0 + strip + at);
       }
-      float* ct = c + static_cast<std::size_t>(i) * ldc + j;
-      _tile_stored(0, ct, stride);
-      _tile_stored(1, ct + 16, stride);
-      _tile_stored(2, ct + 16 * ldc, stride);
-      _tile_stored(3, ct + 16 * ldc + 16, stride);
+      store_block(c + static_cast<std::size_t>(i) * ldc + j, ldc);
     }
   }
   _tile_release();

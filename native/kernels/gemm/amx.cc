@@ -148,34 +148,15 @@ struct PendingBlock {
 template <bool kTwoRowTiles, typename TC>
 void compute_block(const uint16_t* a, int steps, const uint16_t* b0, const uint16_t* b1, float* out,
                    PendingBlock<TC>& pending, int rows_per_step) {
-  constexpr int kOutStride = kBlock * sizeof(float);
-  _tile_zero(0);
-  _tile_zero(1);
-  if (kTwoRowTiles) {
-    _tile_zero(2);
-    _tile_zero(3);
-  }
+  zero_block<kTwoRowTiles>();
   for (int s = 0; s < steps; ++s) {
     const uint16_t* as = a + static_cast<std::size_t>(s) * kStepElems;
-    _tile_loadd(4, as, 64);
-    _tile_loadd(6, b0 + static_cast<std::size_t>(s) * kTileElems, 64);
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_loadd(7, b1 + static_cast<std::size_t>(s) * kTileElems, 64);
-    _tile_dpbf16ps(1, 4, 7);
-    if (kTwoRowTiles) {
-      _tile_loadd(5, as + kTileElems, 64);
-      _tile_dpbf16ps(2, 5, 6);
-      _tile_dpbf16ps(3, 5, 7);
-    }
+    const std::size_t bs = static_cast<std::size_t>(s) * kTileElems;
+    block_step<kTwoRowTiles>(as, as + kTileElems, b0 + bs, b1 + bs);
     pending.store_until((s + 1) * rows_per_step);
   }
   pending.finish();
-  _tile_stored(0, out, kOutStride);
-  _tile_stored(1, out + 16, kOutStride);
-  if (kTwoRowTiles) {
-    _tile_stored(2, out + 16 * kBlock, kOutStride);
-    _tile_stored(3, out + 16 * kBlock + 16, kOutStride);
-  }
+  store_block<kTwoRowTiles>(out, kBlock);
 }
 
 // Asks for the C rows (to write) and residual rows (to read) of a block whose epilogue runs

@@ -39,6 +39,47 @@ inline void configure_tiles() {
   _tile_loadconfig(&cfg);
 }
 
+// A 32 x 32 block of C as the 2 x 2 accumulators tmm0-3 (rows 0-15 / 16-31 x columns 0-15 /
+// 16-31), fed through tmm4-5 (A: rows 0-15, 16-31) and tmm6-7 (B: columns 0-15, 16-31): the
+// most reuse 8 tile registers allow, 4 tile loads per 4 TDPBF16PS. kTwoRowTiles false: only
+// the first 16 rows (tmm0-1, tmm4). Shared by the GEMM and attention kernels.
+template <bool kTwoRowTiles = true>
+inline void zero_block() {
+  _tile_zero(0);
+  _tile_zero(1);
+  if (kTwoRowTiles) {
+    _tile_zero(2);
+    _tile_zero(3);
+  }
+}
+
+// One 32-deep K step: a0, a1 the A tiles, b0, b1 the B tiles (1 KiB each, 64-byte rows).
+template <bool kTwoRowTiles = true>
+inline void block_step(const uint16_t* a0, const uint16_t* a1, const uint16_t* b0, const uint16_t* b1) {
+  _tile_loadd(4, a0, 64);
+  _tile_loadd(6, b0, 64);
+  _tile_dpbf16ps(0, 4, 6);
+  _tile_loadd(7, b1, 64);
+  _tile_dpbf16ps(1, 4, 7);
+  if (kTwoRowTiles) {
+    _tile_loadd(5, a1, 64);
+    _tile_dpbf16ps(2, 5, 6);
+    _tile_dpbf16ps(3, 5, 7);
+  }
+}
+
+// Stores the block as fp32 rows of ld floats.
+template <bool kTwoRowTiles = true>
+inline void store_block(float* c, int ld) {
+  const int stride = ld * static_cast<int>(sizeof(float));
+  _tile_stored(0, c, stride);
+  _tile_stored(1, c + 16, stride);
+  if (kTwoRowTiles) {
+    _tile_stored(2, c + 16 * ld, stride);
+    _tile_stored(3, c + 16 * ld + 16, stride);
+  }
+}
+
 // 32 consecutive elements (masked to the first `count`) as 32 bf16: rounded from fp32 to
 // nearest even (VCVTNE2PS2BF16, as for every AMX input), or copied when already bf16.
 inline __m512i load_bf16x32(const float* src, int count) {
