@@ -311,7 +311,7 @@ void AlbertModel::feed_forward(const Layer& layer, int tokens, A* intermediate, 
 }
 
 // a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF; each
-// LayerNorm rides in its GEMM's epilogue (fused on AMX while the rows are in cache).
+// LayerNorm rides in its GEMM's epilogue (per row block while the rows are in cache, fp32 and AMX).
 //
 // On AMX (precision bf16) the activations that only feed a bf16 GEMM or the AMX attention stay
 // bf16 in memory: QKV, the attention context and the FFN intermediate. Their consumers round
