@@ -18,7 +18,7 @@ namespace gemm {
 namespace detail {
 namespace {
 
-constexpr int kMr = 14;
+constexpr int kMr = kAvx512Bf16TileRows;
 constexpr int kNr = 32;
 constexpr int kRowsAtOnce = kMr * 16;  // rows of A converted together
 

@@ -234,8 +234,7 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
   } else if (b.k <= 0) {
     return;  // never: gemm_packed refuses K = 0 for bf16 outputs
   }
-  // AMX rows go in 16-row tiles; the AVX512-BF16 kernel has the fp32 kernel's 14-row tile.
-  const int row_grain = amx ? 16 : row_grain_for(14);
+  const int row_grain = amx ? kAmxTileRows : row_grain_for(kAvx512Bf16TileRows);
   const Plan plan =
       plan_rectangles(pool, m, b.n, b.k, row_grain, kBf16NAlign, amx ? kMinParallelMacsBf16 : kMinParallelMacsF32);
   const bool fused = fuses_layer_norm(plan, /*kernel_can=*/amx);

@@ -137,6 +137,8 @@ void pack_b_f32(int nr, const float* b, int n, int k, int ldb, bool transposed, 
 // bf16 packing geometry.
 constexpr int kBf16KAlign = 32;  // K padding: one AMX tile holds 32 k
 constexpr int kBf16NAlign = 32;  // N padding: two 16-column groups per register tile
+constexpr int kAmxTileRows = 16;         // rows of C in one AMX tile
+constexpr int kAvx512Bf16TileRows = 14;  // rows of the AVX512-BF16 register tile
 namespace {  // internal linkage, as above
 inline int bf16_k_padded(int k) { return (k + kBf16KAlign - 1) / kBf16KAlign * kBf16KAlign; }
 inline int bf16_n_padded(int n) { return (n + kBf16NAlign - 1) / kBf16NAlign * kBf16NAlign; }
