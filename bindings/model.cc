@@ -16,25 +16,15 @@ namespace {
 using albert::AlbertModel;
 
 
-albert::ModelConfig ParseConfig(const Napi::Object& c) {
-  albert::ModelConfig config;
-  config.vocab_size = get_int(c, "vocabSize");
-  config.embedding_size = get_int(c, "embeddingSize");
-  config.hidden_size = get_int(c, "hiddenSize");
-  config.num_hidden_layers = get_int(c, "numHiddenLayers");
-  config.num_hidden_groups = get_int(c, "numHiddenGroups");
-  config.inner_group_num = get_int(c, "innerGroupNum");
-  config.num_attention_heads = get_int(c, "numAttentionHeads");
-  config.intermediate_size = get_int(c, "intermediateSize");
-  config.max_position_embeddings = get_int(c, "maxPositionEmbeddings");
-  config.type_vocab_size = get_int(c, "typeVocabSize");
-  config.num_labels = get_int(c, "numLabels");
-  config.layer_norm_eps = static_cast<float>(get_double(c, "layerNormEps"));
-  config.hidden_act = albert::parse_activation(get_string(c, "hiddenAct"));
-  config.position_embedding = albert::parse_position_embedding(get_string(c, "positionEmbeddingType"));
-  config.head = albert::parse_head(get_string(c, "head"));
-  return config;
-}
+// The config object lib/model/config.ts nativeConfig() builds, read with type checks.
+struct JsConfigFields {
+  const Napi::Object& object;
+  int integer(const char* key) const { return get_int(object, key); }
+  double number(const char* key) const { return get_double(object, key); }
+  std::string text(const char* key) const { return get_string(object, key); }
+};
+
+albert::ModelConfig ParseConfig(const Napi::Object& c) { return albert::config_from_fields(JsConfigFields{c}); }
 
 // Wraps a shared engine model. dispose() drops this handle's reference; forwards still in
 // flight keep their own, so the memory goes when the last one finishes.
@@ -242,6 +232,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("avx2", albert::cpu_supports(albert::Isa::kAvx2));
   o.Set("avx512", albert::cpu_supports(albert::Isa::kAvx512));
+  o.Set("neon", albert::cpu_supports(albert::Isa::kNeon));
   o.Set("avx512bf16", albert::cpu_has_avx512_bf16());
   o.Set("amxbf16", albert::cpu_has_amx_bf16());
   o.Set("best", albert::isa_name(albert::best_isa()));

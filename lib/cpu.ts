@@ -2,8 +2,8 @@
 import { fromNativeError } from './errors';
 import { native } from './native';
 
-/** Instruction-set paths of the fp32 kernels, slowest first. */
-export const ISAS = ['scalar', 'avx2', 'avx512'] as const;
+/** Instruction-set paths of the fp32 kernels: the portable one, then x86-64's (slowest first), then AArch64's. */
+export const ISAS = ['scalar', 'avx2', 'avx512', 'neon'] as const;
 export type Isa = (typeof ISAS)[number];
 
 /** The bf16 kernels: AMX tiles, or AVX512-BF16 dot products. */

@@ -9,7 +9,7 @@ export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', kind: 'boolea
 export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'model', kind: 'string', value: 'DIR', description: 'model folder (or give it as the first argument)' },
   { name: 'threads', kind: 'integer', value: 'N', description: 'threads (default: every core)' },
-  { name: 'isa', kind: 'string', value: 'ISA', choices: ['scalar', 'avx2', 'avx512'], description: 'scalar, avx2 or avx512 (default: the best this CPU has)' },
+  { name: 'isa', kind: 'string', value: 'ISA', choices: ['scalar', 'avx2', 'avx512', 'neon'], description: 'scalar, avx2, avx512 or neon (default: the best this CPU has)' },
   { name: 'precision', kind: 'string', value: 'P', choices: ['fp32', 'bf16'], description: 'fp32 (default) or bf16' },
 ];
 

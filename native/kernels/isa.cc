@@ -91,6 +91,7 @@ const char* isa_name(Isa isa) {
     case Isa::kScalar: return "scalar";
     case Isa::kAvx2: return "avx2";
     case Isa::kAvx512: return "avx512";
+    case Isa::kNeon: return "neon";
   }
   return "unknown";
 }
@@ -100,6 +101,12 @@ bool cpu_supports(Isa isa) {
     case Isa::kScalar: return true;
     case Isa::kAvx2: return features().avx2;
     case Isa::kAvx512: return features().avx512;
+    case Isa::kNeon:
+#if defined(ALBERT_ARM64)
+      return true;
+#else
+      return false;
+#endif
   }
   return false;
 }
@@ -112,6 +119,7 @@ bool cpu_has_amx_bf16() {
 }
 
 Isa best_isa() {
+  if (cpu_supports(Isa::kNeon)) return Isa::kNeon;
   if (cpu_supports(Isa::kAvx512)) return Isa::kAvx512;
   if (cpu_supports(Isa::kAvx2)) return Isa::kAvx2;
   return Isa::kScalar;
@@ -125,8 +133,10 @@ Isa parse_isa(const std::string& name) {
     isa = Isa::kAvx2;
   } else if (name == "avx512") {
     isa = Isa::kAvx512;
+  } else if (name == "neon") {
+    isa = Isa::kNeon;
   } else {
-    throw std::invalid_argument("unknown ISA '" + name + "' (expected scalar, avx2 or avx512)");
+    throw std::invalid_argument("unknown ISA '" + name + "' (expected scalar, avx2, avx512 or neon)");
   }
   if (!cpu_supports(isa)) {
     throw std::runtime_error(std::string("ISA '") + name + "' is not supported by this CPU (best: " +

@@ -52,4 +52,28 @@ struct ModelConfig {
 Head parse_head(const std::string& name);
 PositionEmbedding parse_position_embedding(const std::string& name);
 
+// A ModelConfig from the fields lib/model/config.ts nativeConfig() writes (camelCase keys),
+// read through the caller's accessors f.integer(key), f.number(key) and f.text(key), which
+// throw when a key is missing or mistyped. Shared by the N-API binding and the engine check.
+template <typename Fields>
+ModelConfig config_from_fields(const Fields& f) {
+  ModelConfig config;
+  config.vocab_size = f.integer("vocabSize");
+  config.embedding_size = f.integer("embeddingSize");
+  config.hidden_size = f.integer("hiddenSize");
+  config.num_hidden_layers = f.integer("numHiddenLayers");
+  config.num_hidden_groups = f.integer("numHiddenGroups");
+  config.inner_group_num = f.integer("innerGroupNum");
+  config.num_attention_heads = f.integer("numAttentionHeads");
+  config.intermediate_size = f.integer("intermediateSize");
+  config.max_position_embeddings = f.integer("maxPositionEmbeddings");
+  config.type_vocab_size = f.integer("typeVocabSize");
+  config.num_labels = f.integer("numLabels");
+  config.layer_norm_eps = static_cast<float>(f.number("layerNormEps"));
+  config.hidden_act = parse_activation(f.text("hiddenAct"));
+  config.position_embedding = parse_position_embedding(f.text("positionEmbeddingType"));
+  config.head = parse_head(f.text("head"));
+  return config;
+}
+
 }  // namespace albert

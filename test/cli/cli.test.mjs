@@ -170,7 +170,7 @@ test('info: config, parameter counts, the shared-layer schedule, the ISA', () =>
   assert.match(text.stdout, /6 layers, 2 group\(s\) x 2 inner layer\(s\)/);
   assert.match(text.stdout, /layer  2 -> group 0/);
   assert.match(text.stdout, /layer  3 -> group 1/);
-  assert.match(text.stdout, /isa (scalar|avx2|avx512)/);
+  assert.match(text.stdout, /isa (scalar|avx2|avx512|neon)/);
   assert.match(text.stdout, /bf16 (amx|avx512bf16) \(supported: [a-z0-9, ]+\)|bf16 no$/m);
   const json = JSON.parse(spawnSync(process.execPath, [BIN, 'info', dir, '--json'], { encoding: 'utf8' }).stdout);
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));

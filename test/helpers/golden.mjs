@@ -58,3 +58,37 @@ export function compare(got, want, tolerance, skip = () => false) {
   const ok = worst.index === -1 && checked > 0;
   return { ok, checked, message: ok ? '' : `index ${worst.index}: got ${worst.got}, want ${worst.want} (over tolerance by ${worst.excess})` };
 }
+
+// Per-token outputs are compared only where attention_mask == 1 (padded rows are unspecified):
+// a skip(i) for compare() that is true for the elements of padded rows. positions: the golden's
+// logits_positions, for 'logits_selected'.
+function isTokenwise(name, dims) {
+  return ['last_hidden_state', 'prediction_logits', 'start_logits', 'end_logits'].includes(name)
+    || name.startsWith('hidden_states.') || (name === 'logits' && dims.length === 3);
+}
+
+export function paddingSkipper(name, dims, mask, positions) {
+  const rows = mask.dims.slice(0, -1).reduce((a, b) => a * b, 1);
+  const S = mask.dims[mask.dims.length - 1];
+  if (name === 'logits_selected') {
+    // Some selected positions are padding; skip those rows like any other padded row.
+    const [, J, V] = dims;
+    return (i) => {
+      const row = Math.floor(i / V);
+      const b = Math.floor(row / J);
+      return mask.data[b * S + Number(positions.data[row])] === 0n;
+    };
+  }
+  if (name.startsWith('attentions.')) {
+    const heads = dims[1];
+    return (i) => {
+      const q = Math.floor(i / S) % S;
+      const n = Math.floor(i / (heads * S * S));
+      return mask.data[n * S + q] === 0n;
+    };
+  }
+  if (!isTokenwise(name, dims)) return () => false;
+  const inner = dims.slice(2).reduce((a, b) => a * b, 1);
+  if (dims[0] * dims[1] !== rows * S) throw new Error(`${name} [${dims}] is not per token`);
+  return (i) => mask.data[Math.floor(i / inner)] === 0n;
+}

@@ -76,7 +76,7 @@ test('ISAs: every supported one agrees with the reference on ALBERT FFN shape', 
 });
 
 test('forcing an ISA the CPU lacks or an unknown one throws', () => {
-  for (const isa of ['avx2', 'avx512']) {
+  for (const isa of ['avx2', 'avx512', 'neon']) {
     if (cpu[isa]) continue;
     assert.throws(() => t.gemm({ ...makeCase({ m: 2, n: 2, k: 2 }), isa }), /not supported/);
   }
@@ -91,7 +91,7 @@ test('bad arguments throw instead of reading out of bounds', () => {
 });
 
 test('cpu info names the best ISA', () => {
-  assert.ok(['scalar', 'avx2', 'avx512'].includes(cpu.best));
+  assert.ok(['scalar', 'avx2', 'avx512', 'neon'].includes(cpu.best));
   assert.ok(fp32Isas.includes(cpu.best));
 });
 
@@ -104,8 +104,8 @@ function childDefaultIsa(env) {
 test('ALBERT_ISA selects the ISA and rejects bad values clearly', () => {
   assert.is(childDefaultIsa({ ALBERT_ISA: 'scalar' }), 'scalar');
   assert.is(childDefaultIsa({ ALBERT_ISA: '' }), cpu.best);
-  assert.match(childDefaultIsa({ ALBERT_ISA: 'bogus' }), /^ERROR ALBERT_ISA: unknown ISA 'bogus' \(expected scalar, avx2 or avx512\)/);
-  for (const isa of ['avx2', 'avx512']) {
+  assert.match(childDefaultIsa({ ALBERT_ISA: 'bogus' }), /^ERROR ALBERT_ISA: unknown ISA 'bogus' \(expected scalar, avx2, avx512 or neon\)/);
+  for (const isa of ['avx2', 'avx512', 'neon']) {
     const out = childDefaultIsa({ ALBERT_ISA: isa });
     if (cpu[isa]) assert.is(out, isa);
     else assert.match(out, /^ERROR ALBERT_ISA: ISA '.*' is not supported by this CPU/);

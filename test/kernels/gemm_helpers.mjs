@@ -8,13 +8,13 @@ export const addonPath =
   process.env.ALBERT_NATIVE_ADDON ?? fileURLToPath(new URL('../../build/Release/albert_native.node', import.meta.url));
 export const native = createRequire(import.meta.url)(addonPath);
 export const t = native._testing;
-// The addon's public CPU probe: { avx2, avx512, avx512bf16, amxbf16, best }.
+// The addon's public CPU probe: { avx2, avx512, neon, avx512bf16, amxbf16, best }.
 export const cpu = native.cpuFeatures();
 
 export const ACTIVATIONS = ['identity', 'gelu', 'gelu_new', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'tanh'];
 
 // The fp32 ISAs this CPU runs (scalar always).
-export const fp32Isas = ['scalar', ...(cpu.avx2 ? ['avx2'] : []), ...(cpu.avx512 ? ['avx512'] : [])];
+export const fp32Isas = ['scalar', ...['avx2', 'avx512', 'neon'].filter((isa) => cpu[isa])];
 export const bf16Paths = [...(cpu.amxbf16 ? ['amx'] : []), ...(cpu.avx512bf16 ? ['avx512bf16'] : [])];
 
 // Round-to-nearest-even to bf16 (as VCVTNE2PS2BF16 and pack_b do), returned as the float it

@@ -3,42 +3,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertModel, cpuInfo } from 'albert-native';
-import { BASE_MODEL_DIR, compare, hasBaseModel, int32, loadGolden, modelDir } from '../helpers/golden.mjs';
+import { BASE_MODEL_DIR, compare, hasBaseModel, int32, loadGolden, modelDir, paddingSkipper } from '../helpers/golden.mjs';
 
 const TINY = ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-tokcls', 'tiny-qa', 'tiny-mc'];
 const ISAS = cpuInfo().supportedIsas;
-
-// Per-token outputs are compared only where attention_mask == 1 (padded rows are unspecified).
-function isTokenwise(name, dims) {
-  return ['last_hidden_state', 'prediction_logits', 'start_logits', 'end_logits'].includes(name)
-    || name.startsWith('hidden_states.') || (name === 'logits' && dims.length === 3);
-}
-
-function paddingSkipper(name, dims, mask, positions) {
-  const rows = mask.dims.slice(0, -1).reduce((a, b) => a * b, 1);
-  const S = mask.dims[mask.dims.length - 1];
-  if (name === 'logits_selected') {
-    // Some selected positions are padding; skip those rows like any other padded row.
-    const [, J, V] = dims;
-    return (i) => {
-      const row = Math.floor(i / V);
-      const b = Math.floor(row / J);
-      return mask.data[b * S + Number(positions.data[row])] === 0n;
-    };
-  }
-  if (name.startsWith('attentions.')) {
-    const heads = dims[1];
-    return (i) => {
-      const q = Math.floor(i / S) % S;
-      const n = Math.floor(i / (heads * S * S));
-      return mask.data[n * S + q] === 0n;
-    };
-  }
-  if (!isTokenwise(name, dims)) return () => false;
-  const inner = dims.slice(2).reduce((a, b) => a * b, 1);
-  assert.is(dims[0] * dims[1], rows * S, `${name} is per token`);
-  return (i) => mask.data[Math.floor(i / inner)] === 0n;
-}
 
 function pick(out, name, get, refs) {
   if (name === 'logits_selected') {

@@ -14,5 +14,8 @@ void apply_activation(Isa isa, Activation act, float* x, int n);
 void apply_activation_avx2(Activation act, float* x, int n);
 void apply_activation_avx512(Activation act, float* x, int n);
 #endif
+#if defined(ALBERT_ARM64)
+void apply_activation_neon(Activation act, float* x, int n);
+#endif
 
 }  // namespace albert

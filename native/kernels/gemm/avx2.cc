@@ -3,7 +3,6 @@
 #if defined(ALBERT_X86)
 #include <immintrin.h>
 
-#include "kernels/activation/vector_math.h"
 #include "kernels/gemm/epilogue_rows.h"
 #include "kernels/gemm/microkernel.h"
 
@@ -76,14 +75,9 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
 using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
 constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>};
 
-// The epilogue on a tile of C that is still in L1, vectorised under this file's flags.
-void epilogue_tile(const BlockEpilogue& ep, int m, int n, float* c, int ldc) {
-  epilogue_rows(ep, m, n, c, ldc, [&](float* row, int width) { vm_activate_array(ep.activation, row, width); });
-}
-
 void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
            float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
-  packed_b_block<kMr, kNr>(kTiles, epilogue_tile, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
+  packed_b_block<kMr, kNr>(kTiles, vector_epilogue_tile, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
 }
 
 void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {

@@ -1,10 +1,11 @@
 // The epilogue's order of operations on an m x n tile of C (bias, activation, residual), with
-// the activation supplied by the caller: libm's scalar reference in epilogue.cc, the
-// vectorised vector_math.h under an ISA file's flags in avx2.cc. Internal linkage, so each
-// including file compiles its own copy with its own flags.
+// the activation supplied by the caller: libm's scalar reference in epilogue.cc, or
+// vector_epilogue_tile below, vectorised under an ISA file's flags (avx2.cc, neon.cc). Internal
+// linkage, so each including file compiles its own copy with its own flags.
 #pragma once
 #include <cstddef>
 
+#include "kernels/activation/vector_math.h"
 #include "kernels/gemm/microkernel.h"
 
 namespace albert {
@@ -26,6 +27,12 @@ inline void epilogue_rows(const BlockEpilogue& ep, int m, int n, float* c, int l
       for (int j = 0; j < n; ++j) row[j] += res[j];
     }
   }
+}
+
+// The epilogue on a tile of C that is still in L1, its activation from vector_math.h, which
+// vectorises under the including file's ISA flags (avx2.cc, neon.cc).
+inline void vector_epilogue_tile(const BlockEpilogue& ep, int m, int n, float* c, int ldc) {
+  epilogue_rows(ep, m, n, c, ldc, [&](float* row, int width) { vm_activate_array(ep.activation, row, width); });
 }
 
 }  // namespace

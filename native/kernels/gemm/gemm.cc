@@ -27,6 +27,9 @@ const F32Kernel& f32_kernel(Isa isa) {
     case Isa::kAvx512: return avx512_f32_kernel();
     case Isa::kAvx2: return avx2_f32_kernel();
 #endif
+#if defined(ALBERT_ARM64)
+    case Isa::kNeon: return neon_f32_kernel();
+#endif
     default: return scalar_f32_kernel();
   }
 }

@@ -126,6 +126,12 @@ const F32Kernel& scalar_f32_kernel();
 const F32Kernel& avx2_f32_kernel();
 const F32Kernel& avx512_f32_kernel();
 #endif
+#if defined(ALBERT_ARM64)
+const F32Kernel& neon_f32_kernel();
+// NEON FMA-throughput loop for the peak measurement: iterations x kNeonFmaChains FMAs on 4 floats.
+float neon_fma_loop(long iterations);
+constexpr int kNeonFmaChains = 16;
+#endif
 
 // ---- packing (pack.cc) -------------------------------------------------------------------
 // Packs rows [0, m) x columns [0, kc) of A into the panels of TileRows(m, mr) (layout above).

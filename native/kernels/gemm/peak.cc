@@ -12,7 +12,7 @@
 namespace albert {
 namespace gemm {
 
-#if defined(ALBERT_X86)
+#if defined(ALBERT_X86) || defined(ALBERT_ARM64)
 namespace {
 
 // A throughput loop and the flops one of its iterations does.
@@ -63,6 +63,10 @@ double measure_peak_gflops(int threads, double seconds, Precision precision) {
   }
   if (cpu_supports(Isa::kAvx2)) {
     return run_peak({detail::avx2_fma_loop, 2.0 * 8 * detail::kAvx2FmaChains, 1 << 16}, threads, seconds);
+  }
+#elif defined(ALBERT_ARM64)
+  if (precision == Precision::kF32) {
+    return run_peak({detail::neon_fma_loop, 2.0 * 4 * detail::kNeonFmaChains, 1 << 16}, threads, seconds);
   }
 #endif
   return 0.0;

@@ -1,6 +1,8 @@
 // Row-wise LayerNorm, in place: y = (x - mean) / sqrt(var + eps) * gamma + beta.
 // Two passes per row (mean, then centred variance) for accuracy. One body
-// (layer_norm_impl.h) compiled per ISA file; the portable build is the scalar reference.
+// (layer_norm_impl.h) compiled per ISA file; the portable build is the scalar reference, and
+// on AArch64 also the NEON path (NEON is in the baseline flags, so a neon.cc would compile the
+// very same code).
 #pragma once
 #include "kernels/isa.h"
 

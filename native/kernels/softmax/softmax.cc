@@ -24,6 +24,9 @@ void softmax_rows(Isa isa, float* x, int rows, int cols, float scale) {
   if (isa == Isa::kAvx512) return softmax_rows_avx512(x, rows, cols, scale);
   if (isa == Isa::kAvx2) return softmax_rows_avx2(x, rows, cols, scale);
 #endif
+#if defined(ALBERT_ARM64)
+  if (isa == Isa::kNeon) return softmax_rows_neon(x, rows, cols, scale);
+#endif
   softmax_rows_scalar(x, rows, cols, scale);
 }
 

@@ -12,5 +12,8 @@ void softmax_rows_scalar(float* x, int rows, int cols, float scale);
 void softmax_rows_avx2(float* x, int rows, int cols, float scale);
 void softmax_rows_avx512(float* x, int rows, int cols, float scale);
 #endif
+#if defined(ALBERT_ARM64)
+void softmax_rows_neon(float* x, int rows, int cols, float scale);
+#endif
 
 }  // namespace albert
