@@ -73,6 +73,13 @@ gemm::Bf16Path bf16_path_option(const Napi::Object& o) {
   return gemm::parse_bf16_path(get_string(o, "bf16Path", "auto"));
 }
 
+gemm::Bf16Rounding bf16_rounding_option(const Napi::Object& o) {
+  const std::string r = get_string(o, "bf16Rounding", "nearest");
+  if (r == "nearest") return gemm::Bf16Rounding::kNearest;
+  if (r == "partner") return gemm::Bf16Rounding::kPartner;
+  throw std::invalid_argument("bf16Rounding must be nearest or partner, got '" + r + "'");
+}
+
 gemm::Precision precision_option(const Napi::Object& o) {
   const std::string p = get_string(o, "precision", "fp32");
   if (p == "fp32") return gemm::Precision::kF32;
@@ -158,7 +165,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     const gemm::PackedB pb = gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o));
     gemm_bf16_activations(g, pb, bf16_activations, c.Data(), pool.get());
   } else if (packed || precision == gemm::Precision::kBF16) {
-    const gemm::PackedB pb = gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o));
+    const gemm::PackedB pb =
+        gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o), bf16_rounding_option(o));
     gemm::gemm_packed(g.m, g.a, g.lda, pb, c.Data(), g.ldc, g.ep, pool.get());
   } else {
     gemm::gemm(isa, g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.b_transposed, c.Data(), g.ldc, g.ep, pool.get());

@@ -24,13 +24,27 @@ struct AlbertModel::Linear {
   int in = 0;
 };
 
-struct AlbertModel::Layer {
+// A layer's weight matrices: what options.precision applies to.
+struct AlbertModel::LayerMatrices {
   Linear qkv;               // query | key | value fused: [3H, H]
   Linear attention_output;  // dense
-  std::vector<float> attention_ln_gamma, attention_ln_beta;
   Linear ffn, ffn_output;
+};
+
+struct AlbertModel::Layer {
+  LayerMatrices matrices;
+  // bf16, for a layer that runs more than once per forward: the same matrices with the partner
+  // rounding (gemm::Bf16Rounding::kPartner), used by every second run. The layer's runs then
+  // average the two roundings, which halves the weights' rounding error; with the same rounding
+  // in all 12 runs, albert-base-random's MLM top-1 flipped at 11 of 926 positions from the
+  // weights' rounding alone, with the pair at 4. Costs memory (fp32's), no time.
+  std::unique_ptr<LayerMatrices> partner;
+  std::vector<float> attention_ln_gamma, attention_ln_beta;
   std::vector<float> output_ln_gamma, output_ln_beta;
   std::vector<float> distance_embedding;  // relative position types only
+
+  // The matrices of this layer's run number `run` (0, 1, ...) in a forward.
+  const LayerMatrices& matrices_for(int run) const { return partner && run % 2 == 1 ? *partner : matrices; }
 };
 
 // Per-forward scratch: concurrent forwards each have their own. Grow-only and reused between
@@ -125,10 +139,11 @@ std::vector<float> AlbertModel::load_vector(const WeightSource& w, const std::st
 }
 
 AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in,
-                                              gemm::Precision precision) {
+                                              gemm::Precision precision, gemm::Bf16Rounding rounding) {
   Linear linear;
   std::vector<float> weight = w.get(name + ".weight", {out, in});
-  linear.weight = gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true, options_.bf16_path);
+  linear.weight =
+      gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true, options_.bf16_path, rounding);
   linear.bias = load_vector(w, name + ".bias", out);
   linear.out = out;
   linear.in = in;
@@ -137,7 +152,8 @@ AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::s
 }
 
 // Q, K and V read the same input, so one [3H, H] GEMM replaces three [H, H] ones.
-AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std::string& prefix) {
+AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std::string& prefix,
+                                                 gemm::Bf16Rounding rounding) {
   const int H = config_.hidden_size;
   std::vector<float> weight;
   std::vector<float> bias;
@@ -149,7 +165,8 @@ AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std
     bias.insert(bias.end(), bp.begin(), bp.end());
   }
   Linear linear;
-  linear.weight = gemm::pack_b(options_.isa, options_.precision, weight.data(), 3 * H, H, H, true, options_.bf16_path);
+  linear.weight =
+      gemm::pack_b(options_.isa, options_.precision, weight.data(), 3 * H, H, H, true, options_.bf16_path, rounding);
   linear.bias = std::move(bias);
   linear.out = 3 * H;
   linear.in = H;
@@ -157,10 +174,22 @@ AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std
   return linear;
 }
 
+AlbertModel::LayerMatrices AlbertModel::load_layer_matrices(const WeightSource& w, const std::string& p,
+                                                            gemm::Bf16Rounding rounding) {
+  const int H = config_.hidden_size, F = config_.intermediate_size;
+  const gemm::Precision precision = options_.precision;
+  LayerMatrices m;
+  m.qkv = load_fused_qkv(w, p + "attention.", rounding);
+  m.attention_output = load_linear(w, p + "attention.dense", H, H, precision, rounding);
+  m.ffn = load_linear(w, p + "ffn", F, H, precision, rounding);
+  m.ffn_output = load_linear(w, p + "ffn_output", H, F, precision, rounding);
+  return m;
+}
+
 AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
     : config_(config), options_(options) {
   const ModelConfig& c = config_;
-  const int E = c.embedding_size, H = c.hidden_size, F = c.intermediate_size;
+  const int E = c.embedding_size, H = c.hidden_size;
   if (H % c.num_attention_heads != 0) throw std::invalid_argument("hidden_size is not a multiple of num_attention_heads");
   pool_ = std::make_unique<ThreadPool>(options.threads);
 
@@ -174,20 +203,23 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
   // linears run once per forward stay fp32 at a cost of well under 1%: rounding the E -> H
   // embedding mapping alone to bf16 flips 4 of albert-base-random's 926 MLM top-1 tokens,
   // since every layer then builds on its error (bf16 overall: 24 flips with it, 16 without).
-  const gemm::Precision fp32 = gemm::Precision::kF32, layer_precision = options.precision;
+  const gemm::Precision fp32 = gemm::Precision::kF32;
   embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E, fp32));
 
   groups_.resize(c.num_hidden_groups);
+  std::vector<int> runs_of_group(c.num_hidden_groups, 0);
+  for (int i = 0; i < c.num_hidden_layers; ++i) ++runs_of_group[c.group_of_layer(i)];
   for (int g = 0; g < c.num_hidden_groups; ++g) {
+    const bool partner = options.precision == gemm::Precision::kBF16 && runs_of_group[g] > 1;
     for (int i = 0; i < c.inner_group_num; ++i) {
       const std::string p = layer_prefix(g, i);
       Layer layer;
-      layer.qkv = load_fused_qkv(w, p + "attention.");
-      layer.attention_output = load_linear(w, p + "attention.dense", H, H, layer_precision);
+      layer.matrices = load_layer_matrices(w, p, gemm::Bf16Rounding::kNearest);
+      if (partner) {
+        layer.partner = std::make_unique<LayerMatrices>(load_layer_matrices(w, p, gemm::Bf16Rounding::kPartner));
+      }
       layer.attention_ln_gamma = load_vector(w, p + "attention.LayerNorm.weight", H);
       layer.attention_ln_beta = load_vector(w, p + "attention.LayerNorm.bias", H);
-      layer.ffn = load_linear(w, p + "ffn", F, H, layer_precision);
-      layer.ffn_output = load_linear(w, p + "ffn_output", H, F, layer_precision);
       layer.output_ln_gamma = load_vector(w, p + "full_layer_layer_norm.weight", H);
       layer.output_ln_beta = load_vector(w, p + "full_layer_layer_norm.bias", H);
       if (c.position_embedding != PositionEmbedding::kAbsolute) {
@@ -291,23 +323,24 @@ void set_activations(AttentionArgs& args, uint16_t* qkv, uint16_t* context) {
 
 // out = LN(x + dense(attention(qkv(x)))), with the QKV and context activations of type A.
 template <typename A>
-void AlbertModel::self_attention(const Layer& layer, const TokenLayout& layout, AttentionArgs args, A* qkv, A* context,
-                                 const float* x, float* out) const {
+void AlbertModel::self_attention(const Layer& layer, const LayerMatrices& m, const TokenLayout& layout, AttentionArgs args,
+                                 A* qkv, A* context, const float* x, float* out) const {
   const int H = config_.hidden_size, T = layout.tokens();
-  apply_linear(layer.qkv, T, x, H, qkv, 3 * H);
+  apply_linear(m.qkv, T, x, H, qkv, 3 * H);
   set_activations(args, qkv, context);
   attention(layout, args, pool_.get());
   const gemm::RowLayerNorm ln{layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), config_.layer_norm_eps};
-  apply_linear(layer.attention_output, T, context, H, out, H, Activation::kIdentity, x, ln);
+  apply_linear(m.attention_output, T, context, H, out, H, Activation::kIdentity, x, ln);
 }
 
 // out = LN(a + ffn_output(act(ffn(a)))), with the intermediate activations of type A.
 template <typename A>
-void AlbertModel::feed_forward(const Layer& layer, int tokens, A* intermediate, const float* a, float* out) const {
+void AlbertModel::feed_forward(const Layer& layer, const LayerMatrices& m, int tokens, A* intermediate, const float* a,
+                               float* out) const {
   const int H = config_.hidden_size, F = config_.intermediate_size;
-  apply_linear(layer.ffn, tokens, a, H, intermediate, F, config_.hidden_act);
+  apply_linear(m.ffn, tokens, a, H, intermediate, F, config_.hidden_act);
   const gemm::RowLayerNorm ln{layer.output_ln_gamma.data(), layer.output_ln_beta.data(), config_.layer_norm_eps};
-  apply_linear(layer.ffn_output, tokens, intermediate, F, out, H, Activation::kIdentity, a, ln);
+  apply_linear(m.ffn_output, tokens, intermediate, F, out, H, Activation::kIdentity, a, ln);
 }
 
 // a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF; each
@@ -317,7 +350,8 @@ void AlbertModel::feed_forward(const Layer& layer, int tokens, A* intermediate, 
 // bf16 in memory: QKV, the attention context and the FFN intermediate. Their consumers round
 // them to bf16 anyway, so the results are bit for bit the same at half the memory traffic. The
 // residual stream (x, a) stays fp32, and relative position terms need fp32 Q and K.
-void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffers& buf, float* probabilities) const {
+void AlbertModel::run_layer(const Layer& layer, const LayerMatrices& m, const TokenLayout& layout, Buffers& buf,
+                            float* probabilities) const {
   const ModelConfig& c = config_;
   const int H = c.hidden_size;
   const int T = layout.tokens();
@@ -327,7 +361,7 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
 
   AttentionArgs args;
   args.isa = options_.isa;
-  args.bf16_tiles = gemm::bf16_activations(layer.qkv.weight);
+  args.bf16_tiles = gemm::bf16_activations(m.qkv.weight);
   args.heads = c.num_attention_heads;
   args.head_dim = c.head_dim();
   args.position_embedding = c.position_embedding;
@@ -335,17 +369,17 @@ void AlbertModel::run_layer(const Layer& layer, const TokenLayout& layout, Buffe
   args.max_positions = c.max_position_embeddings;
   args.probabilities = probabilities;
   if (args.bf16_tiles && c.position_embedding == PositionEmbedding::kAbsolute &&
-      gemm::bf16_activations(layer.attention_output.weight)) {
-    self_attention(layer, layout, args, buf.qkv_bf16.at_least(rows * 3 * H), buf.context_bf16.at_least(rows * H), x, a);
+      gemm::bf16_activations(m.attention_output.weight)) {
+    self_attention(layer, m, layout, args, buf.qkv_bf16.at_least(rows * 3 * H), buf.context_bf16.at_least(rows * H), x, a);
   } else {
-    self_attention(layer, layout, args, buf.qkv.at_least(rows * 3 * H), buf.context.at_least(rows * H), x, a);
+    self_attention(layer, m, layout, args, buf.qkv.at_least(rows * 3 * H), buf.context.at_least(rows * H), x, a);
   }
 
   const size_t intermediate = rows * c.intermediate_size;
-  if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
-    feed_forward(layer, T, buf.intermediate_bf16.at_least(intermediate), a, x);
+  if (gemm::bf16_activations(m.ffn.weight) && gemm::bf16_activations(m.ffn_output.weight)) {
+    feed_forward(layer, m, T, buf.intermediate_bf16.at_least(intermediate), a, x);
   } else {
-    feed_forward(layer, T, buf.intermediate.at_least(intermediate), a, x);
+    feed_forward(layer, m, T, buf.intermediate.at_least(intermediate), a, x);
   }
 }
 
@@ -462,8 +496,10 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
   ForwardResult result;
   if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));
   const long S = request.seq_len;
+  std::vector<int> runs_of_group(c.num_hidden_groups, 0);
   for (int i = 0; i < c.num_hidden_layers; ++i) {
     const int group = c.group_of_layer(i);
+    const int run = runs_of_group[group]++;
     for (const Layer& layer : groups_[group]) {
       float* probabilities = nullptr;
       if (request.output_attentions) {
@@ -472,7 +508,7 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
         result.attentions.push_back(std::move(probs));
         probabilities = result.attentions.back().data.data();
       }
-      run_layer(layer, layout, buf, probabilities);
+      run_layer(layer, layer.matrices_for(run), layout, buf, probabilities);
     }
     if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));
   }

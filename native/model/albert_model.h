@@ -65,21 +65,25 @@ class AlbertModel {
 
  private:
   struct Linear;
+  struct LayerMatrices;
   struct Layer;
   struct Buffers;
 
-  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision);
-  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix);
+  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision,
+                     gemm::Bf16Rounding rounding = gemm::Bf16Rounding::kNearest);
+  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix, gemm::Bf16Rounding rounding);
+  LayerMatrices load_layer_matrices(const WeightSource& w, const std::string& prefix, gemm::Bf16Rounding rounding);
   std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
 
   void embed(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers) const;
-  void run_layer(const Layer& layer, const struct TokenLayout& layout, Buffers& buffers,
-                 float* probabilities) const;
+  void run_layer(const Layer& layer, const LayerMatrices& matrices, const struct TokenLayout& layout,
+                 Buffers& buffers, float* probabilities) const;
   template <typename A>
-  void self_attention(const Layer& layer, const struct TokenLayout& layout, struct AttentionArgs args, A* qkv,
-                      A* context, const float* x, float* out) const;
+  void self_attention(const Layer& layer, const LayerMatrices& matrices, const struct TokenLayout& layout,
+                      struct AttentionArgs args, A* qkv, A* context, const float* x, float* out) const;
   template <typename A>
-  void feed_forward(const Layer& layer, int tokens, A* intermediate, const float* a, float* out) const;
+  void feed_forward(const Layer& layer, const LayerMatrices& matrices, int tokens, A* intermediate, const float* a,
+                    float* out) const;
   void run_heads(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers,
                  ForwardResult& result) const;
   Tensor masked_lm_logits(const ForwardRequest& request, const struct TokenLayout& layout,

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ACTIVATIONS, bf16Paths, compareGemm, cpu, makeCase, t, toBf16 } from './gemm_helpers.mjs';
+import { ACTIVATIONS, bf16Paths, compareGemm, cpu, makeCase, randomFloats, t, toBf16, toBf16Partner } from './gemm_helpers.mjs';
 
 // bf16 keeps 8 significant bits: each product is off by up to ~2^-8 relative.
 const BF16_REL = 1e-2;
@@ -86,6 +86,44 @@ if (cpu.amxbf16) {
     });
   });
 }
+
+// Weights for the rounding tests: random magnitudes over 2^-30..2^30, exact bf16 values, ties
+// between two bf16 values, zeros, and values near the largest bf16 (no infinities or subnormals:
+// 0 x inf and AMX reading subnormals as zero would spoil the read-back below).
+function roundingSamples(count) {
+  const r = randomFloats(2 * count, 91);
+  const b = Float32Array.from({ length: count }, (_, i) => r[i] * 2 ** Math.round(r[count + i] * 30));
+  b.set([0, -0, 1, -1.5, 1 + 2 ** -8, 1 + 3 * 2 ** -9, -(1 + 2 ** -9), 3e38, -3.38e38]);
+  return b;
+}
+
+// C = I * B reads the packed B back exactly: a bf16 product of 1 or 0 with b, summed in fp32.
+function packedWeights(bf16Path, bf16Rounding, b, k, n) {
+  const a = new Float32Array(k * k);
+  for (let i = 0; i < k; ++i) a[i * k + i] = 1;
+  return t.gemm({ m: k, n, k, a, lda: k, b, ldb: n, ldc: n, bTransposed: false, precision: 'bf16', bf16Path, bf16Rounding, threads: 1 });
+}
+
+test('partner rounding packs nearest(2 b - nearest(b)); with nearest(b) its mean is within 1/4 ulp of b', () => {
+  const k = 19, n = 37;
+  const b = roundingSamples(k * n);
+  for (const bf16Path of bf16Paths) {
+    const nearest = packedWeights(bf16Path, 'nearest', b, k, n);
+    const partner = packedWeights(bf16Path, 'partner', b, k, n);
+    let differs = 0;
+    for (let i = 0; i < b.length; ++i) {
+      assert.is(nearest[i], toBf16(b[i]), `${bf16Path} nearest(${b[i]})`);
+      assert.is(partner[i], toBf16Partner(b[i]), `${bf16Path} partner(${b[i]})`);
+      if (partner[i] !== nearest[i]) differs += 1;
+      if (!Number.isFinite(nearest[i] + partner[i]) || b[i] === 0) continue;
+      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(b[i]))) - 7);
+      const meanError = Math.abs((nearest[i] + partner[i]) / 2 - b[i]);
+      assert.ok(meanError <= ulp / 4 * (1 + 1e-6), `${bf16Path} b=${b[i]}: mean of the pair off by ${meanError / ulp} ulp`);
+    }
+    // About half the weights lie over a quarter ulp from their nearest bf16.
+    assert.ok(differs > b.length / 3 && differs < (2 * b.length) / 3, `${bf16Path}: ${differs} of ${b.length} partners differ`);
+  }
+});
 
 test('bf16 activations are refused off the AMX path', () => {
   const o = { ...makeCase({ m: 4, n: 4, k: 4, seed: 1 }), precision: 'fp32' };

@@ -27,6 +27,13 @@ export function toBf16(x) {
   return f32[0];
 }
 
+// The partner rounding (gemm.h Bf16Rounding::kPartner): nearest(float(2 x - nearest(x))).
+export function toBf16Partner(x) {
+  const nearest = toBf16(x);
+  const target = Math.fround(2 * Math.fround(x) - nearest);
+  return Number.isFinite(x) && Number.isFinite(target) ? toBf16(target) : nearest;
+}
+
 // Deterministic uniform [-1, 1) floats (mulberry32), so a failure reproduces.
 export function randomFloats(count, seed) {
   let s = seed >>> 0;

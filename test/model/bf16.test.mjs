@@ -131,13 +131,11 @@ for (const path of cpu.supportedBf16Paths) {
 
   test(`bf16 ${path} on tiny-pretraining stays close to the fp32 goldens`, () => checkBf16(path, modelDir('tiny-pretraining'), { minCosine: 0.999, minTop1: 0.95 }));
   if (hasBaseModel) {
-    // Issue #4 asks for top-1 >= 99%; bf16 gives 98.3% here on AMX and 97.9% on AVX512-BF16
-    // (16 and 19 flips in 926 real positions). 99% would need the logits within ~0.004 of
-    // fp32's: 2% of positions have their top two words closer than 0.0035 in this random
-    // checkpoint, and bf16 inputs leave a median error of 0.016 per position. Running fp32
-    // with only the shared layers' weights rounded to bf16 already flips 11 positions. The
-    // test holds the line at 97.5%.
-    test(`bf16 ${path} on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 97.5%`, () => checkBf16(path, BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.975 }));
+    // Issue #4's target. 2% of this random checkpoint's positions have their top two words
+    // closer than 0.0035, so top-1 is sensitive to the weights' rounding: with one rounding in
+    // all 12 runs of the shared layer, 16 (AMX) and 19 (AVX512-BF16) of 926 positions flipped;
+    // alternating two roundings (Bf16Rounding::kPartner) leaves 8 and 5.
+    test(`bf16 ${path} on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 99%`, () => checkBf16(path, BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.99 }));
   }
 }
 

@@ -302,7 +302,7 @@ Bf16Path default_bf16_path() {
 }
 
 PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int ldb, bool transposed,
-               Bf16Path bf16_path) {
+               Bf16Path bf16_path, Bf16Rounding bf16_rounding) {
   detail::check_shape(n, k, ldb, transposed);
   PackedB packed;
   packed.n = n;
@@ -312,7 +312,7 @@ PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int l
   if (precision == Precision::kBF16) {
     packed.bf16_path = detail::resolve_bf16_path(bf16_path);
     packed.bf16.resize(static_cast<std::size_t>(detail::bf16_n_padded(n)) * detail::bf16_k_padded(k));
-    detail::pack_b_bf16(b, n, k, ldb, transposed, packed.bf16.data());
+    detail::pack_b_bf16(b, n, k, ldb, transposed, bf16_rounding, packed.bf16.data());
     return packed;
   }
   const detail::F32Kernel& kern = detail::f32_kernel(isa);

@@ -32,6 +32,14 @@ Bf16Path default_bf16_path();
 Bf16Path parse_bf16_path(const std::string& name);
 const char* bf16_path_name(Bf16Path path);
 
+// How pack_b rounds B to bf16. kNearest: to the nearest bf16 (ties to even). kPartner: the
+// other member of a pair of roundings whose mean is as close to B as two bf16 values get:
+// nearest(2 b - nearest(b)), which is nearest(b) where b lies within a quarter ulp of it and
+// the other bf16 neighbour of b otherwise. A shared layer whose applications alternate between
+// the two roundings sees their mean, within a quarter ulp of the fp32 weights, instead of the
+// same half-ulp error in every application (see AlbertModel's layer loading).
+enum class Bf16Rounding { kNearest, kPartner };
+
 // B packed into the layout the chosen ISA's microkernel reads. Immutable after packing; safe to
 // share between threads and concurrent calls.
 struct PackedB {
@@ -48,9 +56,10 @@ struct PackedB {
 // weight [out, in], so C = A W^T. Otherwise B is [K, N] (row stride ldb).
 // kBF16 requires AVX512-BF16 or AMX-BF16 (throws std::runtime_error otherwise).
 // With kBF16 the isa argument is only recorded; bf16_path picks the kernel (kAuto: AMX, else
-// AVX512-BF16; forcing a path the CPU lacks throws std::runtime_error).
+// AVX512-BF16; forcing a path the CPU lacks throws std::runtime_error), and bf16_rounding how
+// B is rounded.
 PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int ldb, bool transposed,
-               Bf16Path bf16_path = Bf16Path::kAuto);
+               Bf16Path bf16_path = Bf16Path::kAuto, Bf16Rounding bf16_rounding = Bf16Rounding::kNearest);
 
 // LayerNorm over each whole output row: (x - mean) / sqrt(var + eps) * gamma + beta.
 struct RowLayerNorm {

@@ -149,9 +149,11 @@ namespace {  // internal linkage, as above
 inline int bf16_k_padded(int k) { return (k + kBf16KAlign - 1) / kBf16KAlign * kBf16KAlign; }
 inline int bf16_n_padded(int n) { return (n + kBf16NAlign - 1) / kBf16NAlign * kBf16NAlign; }
 }  // namespace
-void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, uint16_t* dst);
+void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, Bf16Rounding rounding, uint16_t* dst);
 // Round-to-nearest-even float -> bf16, the rounding VCVTNEPS2BF16 and AMX inputs use.
 uint16_t float_to_bf16(float x);
+// The other rounding of the pair Bf16Rounding::kPartner describes (gemm.h).
+uint16_t float_to_bf16_partner(float x);
 
 // ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
 #if defined(ALBERT_X86)

@@ -2,6 +2,8 @@
 // Portable code: packing B happens once per weight, and packing A is O(M K) against the
 // O(M N K) multiply, so plain loops the compiler can vectorise are enough.
 #include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -58,7 +60,19 @@ uint16_t float_to_bf16(float x) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
-void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, uint16_t* dst) {
+uint16_t float_to_bf16_partner(float x) {
+  const uint16_t nearest = float_to_bf16(x);
+  uint32_t bits = static_cast<uint32_t>(nearest) << 16;
+  float nearest_value;
+  std::memcpy(&nearest_value, &bits, sizeof nearest_value);
+  // In double: 2 x - nearest(x) is then exact, and cannot overflow on the way.
+  const double target = 2.0 * x - nearest_value;
+  if (!std::isfinite(x) || !(std::fabs(target) <= FLT_MAX)) return nearest;
+  return float_to_bf16(static_cast<float>(target));
+}
+
+void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, Bf16Rounding rounding, uint16_t* dst) {
+  const auto round = rounding == Bf16Rounding::kPartner ? float_to_bf16_partner : float_to_bf16;
   const int kpad = bf16_k_padded(k);
   const int npad = bf16_n_padded(n);
   auto at = [&](int kk, int j) -> float {
@@ -69,8 +83,8 @@ void pack_b_bf16(const float* b, int n, int k, int ldb, bool transposed, uint16_
     uint16_t* group = dst + static_cast<std::size_t>(g) * kpad * 16;
     for (int kp = 0; kp < kpad / 2; ++kp) {
       for (int j = 0; j < 16; ++j) {
-        group[(kp * 16 + j) * 2 + 0] = float_to_bf16(at(2 * kp, g * 16 + j));
-        group[(kp * 16 + j) * 2 + 1] = float_to_bf16(at(2 * kp + 1, g * 16 + j));
+        group[(kp * 16 + j) * 2 + 0] = round(at(2 * kp, g * 16 + j));
+        group[(kp * 16 + j) * 2 + 1] = round(at(2 * kp + 1, g * 16 + j));
       }
     }
   }
