@@ -20,10 +20,12 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 /**
  * contenders: [{ label, fn: async () => unknown }]
  * plan: { rounds, iterations (per round), warmup (tinybench warmup iterations, first round only) }
- * Returns Map label -> { samples (ms, sorted), median, min }.
+ * Returns Map label -> { samples (ms, sorted), median, min, roundMedians (ms, one per round, in
+ * round order) }.
  */
 export async function timeInterleaved(contenders, plan, onRound = () => {}) {
   const samples = new Map(contenders.map((c) => [c.label, []]));
+  const roundMedians = new Map(contenders.map((c) => [c.label, []]));
   for (let round = 0; round < plan.rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     const bench = createRoundBench(plan, round === 0);
@@ -32,10 +34,14 @@ export async function timeInterleaved(contenders, plan, onRound = () => {}) {
     // calls then overlap those stray forward passes (every engine's, all at once).
     for (const { label, fn } of order) bench.add(label, fn, { async: true, beforeAll: settle });
     await bench.run();
-    for (const task of bench.tasks) samples.get(task.name).push(...roundSamples(task));
+    for (const task of bench.tasks) {
+      const taken = roundSamples(task);
+      samples.get(task.name).push(...taken);
+      roundMedians.get(task.name).push(summarize(taken).median);
+    }
     onRound(round + 1, plan.rounds);
   }
-  return new Map([...samples].map(([label, s]) => [label, summarize(s)]));
+  return new Map([...samples].map(([label, s]) => [label, { ...summarize(s), roundMedians: roundMedians.get(label) }]));
 }
 
 function createRoundBench(plan, firstRound) {
@@ -55,6 +61,15 @@ function roundSamples(task) {
   const { result } = task;
   if (result.state !== 'completed') throw result.error ?? new Error(`task ${task.name}: ${result.state}`);
   return result.latency.samples;
+}
+
+/**
+ * The median over rounds of reference / engine, each round's two medians taken seconds apart:
+ * a drift in the machine's speed between rounds cancels out, where the ratio of the pooled
+ * medians can carry it when slow minutes fall unevenly on the two engines.
+ */
+export function pairedRatio(reference, engine) {
+  return summarize(reference.roundMedians.map((r, i) => r / engine.roundMedians[i])).median;
 }
 
 export function summarize(samples) {
