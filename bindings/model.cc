@@ -149,6 +149,7 @@ class CreateWorker : public PromiseWorker {
     options_.precision = get_string(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
     if (options_.precision == albert::gemm::Precision::kBF16) {
       options_.bf16_path = albert::gemm::parse_bf16_path(get_string(spec, "bf16Path"));
+      options_.bf16_alternating_rounding = get_string(spec, "bf16Rounding", "alternating") == "alternating";
     }
     Napi::Array tensors = spec.Get("tensors").As<Napi::Array>();
     for (uint32_t i = 0; i < tensors.Length(); ++i) {

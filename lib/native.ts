@@ -45,6 +45,8 @@ export interface NativeAddon {
     precision: 'fp32' | 'bf16';
     /** The bf16 kernel, with precision 'bf16'. */
     bf16Path?: string;
+    /** 'alternating' or 'nearest', with precision 'bf16'. */
+    bf16Rounding?: string;
   }): Promise<NativeModelHandle>;
   defaultIsa(): string;
   /** ALBERT_BF16 when set, else the best bf16 kernel; throws when that is missing. */

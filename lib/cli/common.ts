@@ -11,6 +11,7 @@ export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'threads', kind: 'integer', value: 'N', description: 'threads (default: every core)' },
   { name: 'isa', kind: 'string', value: 'ISA', choices: ['scalar', 'avx2', 'avx512', 'neon'], description: 'scalar, avx2, avx512 or neon (default: the best this CPU has)' },
   { name: 'precision', kind: 'string', value: 'P', choices: ['fp32', 'bf16'], description: 'fp32 (default) or bf16' },
+  { name: 'bf16-rounding', kind: 'string', value: 'R', choices: ['alternating', 'nearest'], description: 'with bf16: alternating (default) or nearest (half the shared weights\' memory)' },
 ];
 
 /** --model DIR, else the first positional (removed from `positionals`). */
@@ -26,5 +27,6 @@ export function modelOptions(flags: Flags): FromPretrainedOptions {
   if (typeof flags.threads === 'number') options.threads = flags.threads;
   if (typeof flags.isa === 'string') options.isa = flags.isa as FromPretrainedOptions['isa'];
   if (typeof flags.precision === 'string') options.precision = flags.precision as FromPretrainedOptions['precision'];
+  if (typeof flags['bf16-rounding'] === 'string') options.bf16Rounding = flags['bf16-rounding'] as FromPretrainedOptions['bf16Rounding'];
   return options;
 }

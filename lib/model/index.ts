@@ -1,5 +1,5 @@
 export { AlbertModel } from './albert-model';
-export type { AlbertOutput, ForwardInputs, ForwardOptions, FromPretrainedOptions, Isa, Precision } from './albert-model';
+export type { AlbertOutput, Bf16Rounding, ForwardInputs, ForwardOptions, FromPretrainedOptions, Isa, Precision } from './albert-model';
 export type { AlbertConfig, HiddenAct, PositionEmbeddingType } from './config';
 export { groupOfLayer } from './config';
 export type { AlbertHead } from './heads';

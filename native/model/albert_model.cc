@@ -210,7 +210,8 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
   std::vector<int> runs_of_group(c.num_hidden_groups, 0);
   for (int i = 0; i < c.num_hidden_layers; ++i) ++runs_of_group[c.group_of_layer(i)];
   for (int g = 0; g < c.num_hidden_groups; ++g) {
-    const bool partner = options.precision == gemm::Precision::kBF16 && runs_of_group[g] > 1;
+    const bool partner =
+        options.precision == gemm::Precision::kBF16 && options.bf16_alternating_rounding && runs_of_group[g] > 1;
     for (int i = 0; i < c.inner_group_num; ++i) {
       const std::string p = layer_prefix(g, i);
       Layer layer;

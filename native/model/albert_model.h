@@ -21,6 +21,9 @@ struct ModelOptions {
   Isa isa = Isa::kScalar;
   gemm::Precision precision = gemm::Precision::kF32;
   gemm::Bf16Path bf16_path = gemm::Bf16Path::kAuto;  // the bf16 kernel, with precision kBF16
+  // With precision kBF16: a layer group that runs more than once keeps a second rounding of its
+  // weights and alternates between the two (see AlbertModel::Layer::partner).
+  bool bf16_alternating_rounding = true;
 };
 
 struct ForwardRequest {

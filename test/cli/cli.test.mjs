@@ -214,6 +214,12 @@ test('errors: one line on stderr, no stack, non-zero exit', () => {
   assert.is(r.code, 1);
   assertOneLineError(r, /'fill-mask' needs a masked-lm or pretraining head, but .* is a sequence-classification checkpoint/);
   assert.is(r.stdout, '');
+  r = cli(['embed', modelDir('tiny-pretraining'), 'x', '--bf16-rounding', 'nearest', ...T]);
+  assert.is(r.code, 1);
+  assertOneLineError(r, /bf16Rounding applies to precision 'bf16' only/);
+  r = cli(['embed', modelDir('tiny-pretraining'), 'x', '--precision', 'bf16', '--bf16-rounding', 'up']);
+  assert.is(r.code, 2);
+  assertOneLineError(r, /--bf16-rounding/);
   r = cli([]);
   assert.is(r.code, 2);
 });

@@ -140,6 +140,46 @@ for (const path of cpu.supportedBf16Paths) {
 }
 
 if (cpu.bf16) {
+  test("bf16Rounding: 'alternating' (default) holds a second rounding of the shared layers; 'nearest' one", async () => {
+    const dir = modelDir('tiny-pretraining');  // one group, run by every layer
+    const alternating = await AlbertModel.fromPretrained(dir, { threads: 1, precision: 'bf16' });
+    const nearest = await AlbertModel.fromPretrained(dir, { threads: 1, precision: 'bf16', bf16Rounding: 'nearest' });
+    assert.is(alternating.bf16Rounding, 'alternating');
+    assert.is(nearest.bf16Rounding, 'nearest');
+    // The second rounding: the four shared matrices in bf16 (Q|K|V, dense, ffn, ffn_output), plus
+    // their biases (3H + H + F + H floats) again.
+    const { hiddenSize: H, intermediateSize: F } = alternating.config;
+    assert.is(alternating.weightBytes - nearest.weightBytes, (4 * H * H + 2 * F * H) * 2 + (5 * H + F) * 4);
+    // Odd layers run on the other rounding, so the answers differ (slightly).
+    const inputs = { inputIds: { data: Int32Array.from([2, 15, 27, 99, 3]), dims: [1, 5] } };
+    const [a, b] = [await alternating.forward(inputs), await nearest.forward(inputs)];
+    assert.ok(a.lastHiddenState.data.some((v, i) => v !== b.lastHiddenState.data[i]), 'the two roundings give the same hidden states');
+    alternating.dispose();
+    nearest.dispose();
+  });
+}
+
+test('bf16Rounding is checked: a known value, with precision bf16 only', async () => {
+  const dir = modelDir('tiny-pretraining');
+  for (const [options, pattern] of [
+    [{ precision: 'fp32', bf16Rounding: 'nearest' }, /applies to precision 'bf16' only/],
+    [{ precision: 'bf16', bf16Rounding: 'stochastic' }, /bf16Rounding must be 'alternating' or 'nearest', got "stochastic"/],
+  ]) {
+    try {
+      await AlbertModel.fromPretrained(dir, options);
+      assert.unreachable(`${JSON.stringify(options)} should be refused`);
+    } catch (e) {
+      assert.instance(e, AlbertError);
+      assert.is(e.code, 'ERR_CONFIG');
+      assert.match(e.message, pattern);
+    }
+  }
+  const fp32 = await AlbertModel.fromPretrained(dir, { threads: 1 });
+  assert.is(fp32.bf16Rounding, null);
+  fp32.dispose();
+});
+
+if (cpu.bf16) {
   test('ALBERT_BF16 naming an unknown kernel is refused with ERR_ISA naming it', async () => {
     try {
       await loadBf16('tpu', modelDir('tiny-pretraining'), {});
