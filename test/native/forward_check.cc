@@ -1,6 +1,6 @@
-// `albert_engine_check forward <bundle-dir> <isa> <out-file>`: builds an AlbertModel from a
-// bundle that test/kernels/arm64.test.mjs writes (the config and tensors the TS loader would
-// hand to createModel) and writes the outputs of every case in it.
+// `albert_engine_check forward <bundle-dir> <isa> <out-file> [bf16 path]`: builds an AlbertModel
+// from a bundle that test/helpers/engine-check.mjs writes (the config and tensors the TS loader
+// would hand to createModel) and writes the outputs of every case in it.
 //
 // <bundle-dir>/bundle.txt, one record per line, fields separated by single spaces:
 //   config <key> <value>                   lib/model/config.ts nativeConfig()'s entries
@@ -186,13 +186,17 @@ void run_cases(const albert::AlbertModel& model, const Bundle& b, const std::str
 
 }  // namespace
 
-int run_forward_check(const char* bundle_dir, const char* isa, const char* out_file) {
+int run_forward_check(const char* bundle_dir, const char* isa, const char* out_file, const char* bf16_path) {
   try {
     Bundle bundle;
     load_bundle(bundle_dir, bundle);
     albert::ModelOptions options;
     options.threads = 2;  // as test/model/golden.test.mjs: the products split over the pool
     options.isa = albert::parse_isa(isa);
+    if (bf16_path) {
+      options.precision = albert::gemm::Precision::kBF16;
+      options.bf16_path = albert::gemm::parse_bf16_path(bf16_path);
+    }
     const albert::AlbertModel model(parse_config(bundle.config), bundle.weights, options);
     run_cases(model, bundle, out_file);
     return 0;
