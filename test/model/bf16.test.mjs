@@ -134,7 +134,9 @@ for (const path of cpu.supportedBf16Paths) {
     // Issue #4's target. 2% of this random checkpoint's positions have their top two words
     // closer than 0.0035, so top-1 is sensitive to the weights' rounding: with one rounding in
     // all 12 runs of the shared layer, 16 (AMX) and 19 (AVX512-BF16) of 926 positions flipped;
-    // alternating two roundings (Bf16Rounding::kPartner) leaves 8 and 5.
+    // alternating two roundings (Bf16Rounding::kPartner) leaves 8 and 5. On AMX that is close to
+    // the 9 allowed: a build at -O1 flips 12, since any change in float evaluation order moves
+    // where the activations' bf16 rounding falls, and with it a few near-ties (RESULTS.md).
     test(`bf16 ${path} on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 99%`, () => checkBf16(path, BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.99 }));
   }
 }
