@@ -1,7 +1,7 @@
 // AArch64: cross-compiles the engine with its command-line check (test/native, the
 // albert_engine_check program) and runs it under qemu-aarch64, so the NEON path is tested on
-// an x86 machine: the GEMM check on every ISA the emulated CPU has, then every tiny fixture's
-// goldens through the forward pass with isa neon and scalar. The weights handed to the engine
+// an x86 machine: the GEMM and vector-kernel checks on every ISA the emulated CPU has, then
+// every tiny fixture's goldens through the forward pass with isa neon and scalar. The weights handed to the engine
 // come from the package's own loader (dist/model), as AlbertModel.fromPretrained passes them.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,12 @@ function registerTests() {
     assert.match(r.stdout, /^isas: .*\bneon\b/m, `neon is not among the ISAs:\n${r.output}`);
     assert.is(r.status, 0, `gemm check failed:\n${r.output}`);
     assert.match(r.stdout, /^gemm neon: \d+ cases ok$/m, r.output);
+  });
+
+  test('vector: NEON activations, softmax and LayerNorm match the scalar references', () => {
+    const r = qemu(['vector']);
+    assert.is(r.status, 0, `vector check failed:\n${r.output}`);
+    assert.match(r.stdout, /^vector neon: ok$/m, r.output);
   });
 
   // Each fixture's bundle is written once and run with both ISAs.

@@ -1,9 +1,10 @@
 // The engine under AddressSanitizer and UndefinedBehaviorSanitizer: albert_engine_check
-// (test/native) built with both, then the GEMM check on every ISA of this CPU and every tiny
-// fixture's forward pass on every fp32 ISA and bf16 kernel. Any out-of-bounds access, leak or
-// undefined behaviour (an overflowing shift, a misaligned load the compiler relied on, ...)
-// fails the run; the fp32 outputs must still match the goldens. The addon itself is not
-// sanitized: the sanitizers' runtimes would have to be loaded before Node.
+// (test/native) built with both, then the GEMM and vector-kernel checks on every ISA of this
+// CPU and every tiny fixture's forward pass on every fp32 ISA and bf16 kernel. Any
+// out-of-bounds access, leak or undefined behaviour (an overflowing shift, a misaligned load
+// the compiler relied on, ...) fails the run; the fp32 outputs must still match the goldens.
+// The addon itself is not sanitized: the sanitizers' runtimes would have to be loaded before
+// Node.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,11 @@ function registerTests(tmp) {
   test('gemm: every ISA against the reference, no sanitizer report', () => {
     const r = check(['gemm']);
     for (const isa of cpuInfo().supportedIsas) assert.match(r.stdout, new RegExp(`^gemm ${isa}: \\d+ cases ok$`, 'm'), r.output);
+  });
+
+  test('vector: every ISA\'s activations, softmax and LayerNorm against the references, no sanitizer report', () => {
+    const r = check(['vector']);
+    for (const isa of cpuInfo().supportedIsas) assert.match(r.stdout, new RegExp(`^vector ${isa}: ok$`, 'm'), r.output);
   });
 
   const fixture = fixtureBundles(tmp);

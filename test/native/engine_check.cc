@@ -1,6 +1,7 @@
 // Entry point of albert_engine_check: dispatches the subcommands (see engine_check.h).
 #include "engine_check.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -15,6 +16,16 @@ std::vector<albert::Isa> supported_isas() {
   return isas;
 }
 
+std::vector<float> random_floats(size_t count, uint32_t seed) {
+  std::vector<float> out(std::max<size_t>(count, 1));
+  uint32_t s = seed * 2654435761u + 1u;
+  for (float& x : out) {
+    s = s * 1664525u + 1013904223u;
+    x = static_cast<float>(s >> 8) / 8388608.0f - 1.0f;
+  }
+  return out;
+}
+
 }  // namespace engine_check
 
 namespace {
@@ -22,6 +33,7 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: albert_engine_check gemm\n"
+               "       albert_engine_check vector\n"
                "       albert_engine_check forward <bundle-dir> <isa> <out-file> [bf16 path: amx | avx512bf16]\n");
   return 2;
 }
@@ -30,6 +42,7 @@ int usage() {
 
 int main(int argc, char** argv) {
   if (argc == 2 && std::strcmp(argv[1], "gemm") == 0) return engine_check::run_gemm_check();
+  if (argc == 2 && std::strcmp(argv[1], "vector") == 0) return engine_check::run_vector_check();
   if ((argc == 5 || argc == 6) && std::strcmp(argv[1], "forward") == 0) {
     return engine_check::run_forward_check(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : nullptr);
   }

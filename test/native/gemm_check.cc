@@ -30,18 +30,6 @@ constexpr float kSentinel = 12345.0f;
 constexpr float kLayerNormEps = 1e-12f;  // ALBERT's
 constexpr int kMaxFailureLines = 20;      // per ISA: enough to see a pattern
 
-// Deterministic uniform [-1, 1) floats from a 32-bit LCG, so a failure reproduces. Never empty
-// (shapes with a zero dimension still get a valid pointer).
-std::vector<float> random_floats(size_t count, uint32_t seed) {
-  std::vector<float> out(std::max<size_t>(count, 1));
-  uint32_t s = seed * 2654435761u + 1u;
-  for (float& x : out) {
-    s = s * 1664525u + 1013904223u;
-    x = static_cast<float>(s >> 8) / 8388608.0f - 1.0f;
-  }
-  return out;
-}
-
 std::vector<float> absolute(std::vector<float> v) {
   for (float& x : v) x = std::fabs(x);
   return v;
