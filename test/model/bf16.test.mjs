@@ -42,13 +42,14 @@ async function loadBf16(path, dir, options) {
   }
 }
 
-async function checkBf16(path, dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) {
+async function checkBf16(path, dir, { minCosine = 0.999, minTop1 = 0.99, maxLogitRms = Infinity } = {}) {
   const { golden, get } = loadGolden(dir);
   const base = await loadBf16(path, dir, { head: 'base' });
   const mlmHead = golden.head_class === 'AlbertForMaskedLM' ? 'masked-lm' : 'pretraining';
   const mlm = await loadBf16(path, dir, { head: mlmHead });
   const fp32 = await AlbertModel.fromPretrained(dir, { threads: 2, head: mlmHead });
   let worstCosine = 1, tokens = 0, agree = 0, positions = 0, fp32Disagreements = 0;
+  const logitRms = [];  // per position: RMS over the vocabulary of bf16 - fp32 logits
   try {
     for (const c of golden.cases) {
       const inputs = { inputIds: int32(get(c.inputs.input_ids)), attentionMask: int32(get(c.inputs.attention_mask)), tokenTypeIds: int32(get(c.inputs.token_type_ids)) };
@@ -82,6 +83,9 @@ async function checkBf16(path, dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) 
         const want = goldenTop.get(t) ?? fp32Top;
         agree += argmax(logits.data.subarray(t * V, (t + 1) * V)) === want ? 1 : 0;
         positions += 1;
+        let squares = 0;
+        for (let v = t * V; v < (t + 1) * V; ++v) squares += (logits.data[v] - exact.data[v]) ** 2;
+        logitRms.push(Math.sqrt(squares / V));
       }
     }
   } finally {
@@ -93,6 +97,8 @@ async function checkBf16(path, dir, { minCosine = 0.999, minTop1 = 0.99 } = {}) 
   assert.ok(tokens > 0 && positions > 0);
   assert.ok(worstCosine >= minCosine, `worst token cosine ${worstCosine} < ${minCosine}`);
   assert.ok(agree / positions >= minTop1, `MLM top-1 agreement ${agree}/${positions}`);
+  const medianRms = logitRms.sort((a, b) => a - b)[logitRms.length >> 1];
+  assert.ok(medianRms <= maxLogitRms, `median logit RMS error ${medianRms} > ${maxLogitRms}`);
 }
 
 // Every tiny fixture (head dims 16 and 48, hidden and FFN sizes that are not multiples of the
@@ -137,7 +143,11 @@ for (const path of cpu.supportedBf16Paths) {
     // alternating two roundings (Bf16Rounding::kPartner) leaves 8 and 5. On AMX that is close to
     // the 9 allowed: a build at -O1 flips 12, since any change in float evaluation order moves
     // where the activations' bf16 rounding falls, and with it a few near-ties (RESULTS.md).
-    test(`bf16 ${path} on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 99%`, () => checkBf16(path, BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.99 }));
+    // The logits' RMS error is the stable measure: median 3.07e-3 (AMX) and 2.87e-3
+    // (AVX512-BF16) with alternating roundings, 3.79e-3 and 3.77e-3 with one; 3.4e-3 tells them
+    // apart.
+    test(`bf16 ${path} on albert-base-random: cosine >= 0.999 per token, MLM top-1 >= 99%, logit RMS error <= 3.4e-3`, () =>
+      checkBf16(path, BASE_MODEL_DIR, { minCosine: 0.999, minTop1: 0.99, maxLogitRms: 3.4e-3 }));
   }
 }
 
