@@ -2,9 +2,14 @@
 
 #include <chrono>
 
+// A spin-wait hint: the pause instruction on x86; on AArch64 an ISB, which stalls the core for
+// a few tens of cycles without a system call (YIELD is a no-op on many cores); elsewhere a yield
+// to the scheduler.
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 #define ALBERT_CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__)
+#define ALBERT_CPU_RELAX() __asm__ __volatile__("isb" ::: "memory")
 #else
 #define ALBERT_CPU_RELAX() std::this_thread::yield()
 #endif
