@@ -1,8 +1,9 @@
 // AArch64: cross-compiles the engine with its command-line check (test/native, the
-// albert_engine_check program) and runs it under qemu-aarch64, so the NEON path is tested on
-// an x86 machine: the GEMM and vector-kernel checks on every ISA the emulated CPU has, then
-// every tiny fixture's goldens through the forward pass with isa neon and scalar. The weights handed to the engine
-// come from the package's own loader (dist/model), as AlbertModel.fromPretrained passes them.
+// albert_engine_check program), with GCC and with clang, and runs it under qemu-aarch64, so the
+// NEON path is tested on an x86 machine: the GEMM and vector-kernel checks on every ISA the
+// emulated CPU has, then every tiny fixture's goldens through the forward pass with isa neon
+// and scalar. The weights handed to the engine come from the package's own loader
+// (dist/model), as AlbertModel.fromPretrained passes them.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -11,64 +12,69 @@ import * as assert from 'uvu/assert';
 
 import { buildEngineCheck, checkOutputs, fixtureBundles, readOutputs, ROOT, run, TINY } from '../helpers/engine-check.mjs';
 
-const BUILD_DIR = join(ROOT, 'build', 'engine-check-arm64');  // build/ is git-ignored
-const TOOLS = ['aarch64-linux-gnu-g++', 'qemu-aarch64'];
+// Two cross compilers: GCC, and clang (the family of Apple's toolchain, for macOS on Apple
+// silicon), which uses GCC's AArch64 headers, libraries and linker.
+const TOOLCHAINS = [
+  { name: 'g++', file: 'aarch64-linux-gnu.cmake', tools: ['aarch64-linux-gnu-g++', 'qemu-aarch64'], packages: 'g++-aarch64-linux-gnu qemu-user' },
+  { name: 'clang', file: 'aarch64-linux-gnu-clang.cmake', tools: ['clang++', 'aarch64-linux-gnu-g++', 'qemu-aarch64'], packages: 'clang g++-aarch64-linux-gnu qemu-user' },
+];
 
 const onPath = (cmd) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cmd)));
 
-// The build runs once, in the first test; the others need its executable.
-let exe = null;
-function qemu(args) {
-  assert.ok(exe, 'albert_engine_check was not built (see the build test)');
-  return run('qemu-aarch64', [exe, ...args], 120_000);
-}
+const tmp = mkdtempSync(join(tmpdir(), 'albert-arm64-'));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+// Each fixture's bundle is written once and run by every build and ISA.
+const fixture = fixtureBundles(tmp);
 
-// ---- tests ----
+function registerTests(toolchain) {
+  const buildDir = join(ROOT, 'build', `engine-check-arm64-${toolchain.name}`);  // build/ is git-ignored
+  const label = `AArch64, ${toolchain.name}`;
+  // The build runs once, in the first test; the others need its executable.
+  let exe = null;
+  const qemu = (args) => {
+    assert.ok(exe, 'albert_engine_check was not built (see the build test)');
+    return run('qemu-aarch64', [exe, ...args], 120_000);
+  };
 
-function registerTests() {
-  const tmp = mkdtempSync(join(tmpdir(), 'albert-arm64-'));
-  test.after(() => rmSync(tmp, { recursive: true, force: true }));
-
-  test('albert_engine_check builds for AArch64', () => {
-    exe = buildEngineCheck(BUILD_DIR, [`-DCMAKE_TOOLCHAIN_FILE=${join(ROOT, 'cmake', 'aarch64-linux-gnu.cmake')}`, '-DCMAKE_BUILD_TYPE=Release']);
+  test(`albert_engine_check builds (${label})`, () => {
+    exe = buildEngineCheck(buildDir, [`-DCMAKE_TOOLCHAIN_FILE=${join(ROOT, 'cmake', toolchain.file)}`, '-DCMAKE_BUILD_TYPE=Release']);
   });
 
-  test('gemm: every ISA of the emulated CPU, NEON included, matches the reference', () => {
+  test(`gemm: every ISA of the emulated CPU, NEON included, matches the reference (${label})`, () => {
     const r = qemu(['gemm']);
     assert.match(r.stdout, /^isas: .*\bneon\b/m, `neon is not among the ISAs:\n${r.output}`);
     assert.is(r.status, 0, `gemm check failed:\n${r.output}`);
     assert.match(r.stdout, /^gemm neon: \d+ cases ok$/m, r.output);
   });
 
-  test('vector: NEON activations, softmax and LayerNorm match the scalar references', () => {
+  test(`vector: NEON activations, softmax and LayerNorm match the scalar references (${label})`, () => {
     const r = qemu(['vector']);
     assert.is(r.status, 0, `vector check failed:\n${r.output}`);
     assert.match(r.stdout, /^vector neon: ok$/m, r.output);
   });
 
-  // Each fixture's bundle is written once and run with both ISAs.
-  const fixture = fixtureBundles(tmp);
-
   for (const name of TINY) {
     for (const isa of ['neon', 'scalar']) {
-      test(`${name} matches Hugging Face on AArch64 (isa ${isa})`, () => {
+      test(`${name} matches Hugging Face (${label}, isa ${isa})`, () => {
         const f = fixture(name);
-        const out = join(tmp, `${name}-${isa}.out`);
+        const out = join(tmp, `${name}-${toolchain.name}-${isa}.out`);
         const r = qemu(['forward', f.bundle, isa, out]);
         assert.is(r.status, 0, `forward failed:\n${r.output}`);
-        checkOutputs(`${name} (${isa})`, f, readOutputs(out));
+        checkOutputs(`${name} (${toolchain.name}, ${isa})`, f, readOutputs(out));
       });
     }
   }
 }
 
-const missing = TOOLS.filter((tool) => !onPath(tool));
-if (missing.length === 0) {
-  registerTests();
-} else {
-  // No tests registered: a check that did not run must not count as passed.
-  console.error(`note: the ARM64 check did not run (${missing.join(' and ')} not on PATH); `
-    + 'install them with: apt-get install g++-aarch64-linux-gnu qemu-user');
+for (const toolchain of TOOLCHAINS) {
+  const missing = toolchain.tools.filter((tool) => !onPath(tool));
+  if (missing.length === 0) {
+    registerTests(toolchain);
+  } else {
+    // No tests registered: a check that did not run must not count as passed.
+    console.error(`note: the ARM64 check with ${toolchain.name} did not run (${missing.join(' and ')} not on PATH); `
+      + `install them with: apt-get install ${toolchain.packages}`);
+  }
 }
 
 test.run();

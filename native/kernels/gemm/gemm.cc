@@ -88,7 +88,7 @@ Split choose_split(int m, int n, int k, int row_grain, int nr, int threads) {
 // AMX is ~6x faster per multiply-add, so its crossover is higher (between 12.6M: 20 us vs 27,
 // and 25M: 40 us vs 36).
 constexpr double kMinParallelMacsF32 = 3e6;
-constexpr double kMinParallelMacsBf16 = 2e7;
+[[maybe_unused]] constexpr double kMinParallelMacsBf16 = 2e7;  // used on x86 only (no bf16 kernels elsewhere)
 // Those crossovers were measured with B warm in cache. A B of this many elements or more (a
 // weight matrix: ALBERT's are 0.6M-2.4M) comes from L3 or DRAM instead, and a few rows of A
 // (an 8-token input) leave the product bound by streaming it, which two cores do twice as
