@@ -140,6 +140,31 @@ void pack_a_f32(int mr, int m, int kc, const float* a, int lda, float* dst);
 std::size_t packed_b_f32_size(int n, int k, int nr);
 void pack_b_f32(int nr, const float* b, int n, int k, int ldb, bool transposed, float* dst);
 
+namespace {  // internal linkage, as above
+
+// A register tile of a kernel that reads packed B: C[rows x cols] (+)= A panel * B panel over kc.
+using PackedTileFn = void (*)(int cols, int kc, const float* a, const float* b, float* c, int ldc, bool accumulate);
+// The epilogue on a tile of C still in L1 (apply_epilogue_portable, vector_epilogue_tile).
+using TileEpilogueFn = void (*)(const BlockEpilogue& ep, int m, int n, float* c, int ldc);
+
+// The F32Kernel of an ISA whose tiles always read packed B (avx2, neon, scalar): packed_b_block
+// over kTiles[1..kMr] with kEpilogue, B packed into kNr-wide panels, A by pack_a_f32.
+template <int kMr, int kNr, const PackedTileFn* kTiles, TileEpilogueFn kEpilogue>
+struct PackedBKernel {
+  static void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
+                    float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
+    packed_b_block<kMr, kNr>(kTiles, kEpilogue, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
+  }
+  static void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
+    pack_b_f32(kNr, b, n, k, ldb, transposed, dst);
+  }
+  static F32Kernel make(int kc, int mc, int nc) {
+    return F32Kernel{kMr, kNr, kc, mc, nc, /*direct_b=*/false, block, pack_a_f32, pack_b};
+  }
+};
+
+}  // namespace
+
 // bf16 packing geometry.
 constexpr int kBf16KAlign = 32;  // K padding: one AMX tile holds 32 k
 constexpr int kBf16NAlign = 32;  // N padding: two 16-column groups per register tile

@@ -79,17 +79,7 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
   for (int i = 0; i < M; ++i) store_row(acc[i], n, c + static_cast<std::ptrdiff_t>(i) * ldc, accumulate);
 }
 
-using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
-constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>, tile<7>, tile<8>};
-
-void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
-           float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
-  packed_b_block<kMr, kNr>(kTiles, vector_epilogue_tile, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
-}
-
-void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
-  pack_b_f32(kNr, b, n, k, ldb, transposed, dst);
-}
+constexpr PackedTileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>, tile<5>, tile<6>, tile<7>, tile<8>};
 
 }  // namespace
 
@@ -97,8 +87,8 @@ const F32Kernel& neon_f32_kernel() {
   // kc = 512 (ALBERT's K = 768 runs as two blocks of 384): a B micro-panel of 384 x 12 floats
   // (18 KB) and an A micro-panel of 8 x 384 (12 KB) stay in a 64 KB L1 together. 24 A panels
   // (~290 KB at kc = 384) stay in L2.
-  static const F32Kernel kernel{kMr, kNr, /*kc=*/512, /*mc=*/kMr * 24, /*nc=*/4092, /*direct_b=*/false,
-                                block, pack_a_f32, pack_b};
+  static const F32Kernel kernel =
+      PackedBKernel<kMr, kNr, kTiles, vector_epilogue_tile>::make(/*kc=*/512, /*mc=*/kMr * 24, /*nc=*/4092);
   return kernel;
 }
 

@@ -29,23 +29,13 @@ void tile(int n, int kc, const float* a, const float* b, float* c, int ldc, bool
   }
 }
 
-using TileFn = void (*)(int, int, const float*, const float*, float*, int, bool);
-constexpr TileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>};
-
-void block(int m, int n, int kc, const float* a, const float* b, std::size_t b_panel, std::size_t /*b_row*/,
-           float* c, int ldc, bool accumulate, const BlockEpilogue* ep) {
-  packed_b_block<kMr, kNr>(kTiles, apply_epilogue_portable, m, n, kc, a, b, b_panel, c, ldc, accumulate, ep);
-}
-
-void pack_b(const float* b, int n, int k, int ldb, bool transposed, float* dst) {
-  pack_b_f32(kNr, b, n, k, ldb, transposed, dst);
-}
+constexpr PackedTileFn kTiles[kMr + 1] = {nullptr, tile<1>, tile<2>, tile<3>, tile<4>};
 
 }  // namespace
 
 const F32Kernel& scalar_f32_kernel() {
-  static const F32Kernel kernel{kMr, kNr, /*kc=*/256, /*mc=*/64, /*nc=*/1024, /*direct_b=*/false,
-                                block, pack_a_f32, pack_b};
+  static const F32Kernel kernel =
+      PackedBKernel<kMr, kNr, kTiles, apply_epilogue_portable>::make(/*kc=*/256, /*mc=*/64, /*nc=*/1024);
   return kernel;
 }
 
