@@ -16,6 +16,22 @@ std::vector<albert::Isa> supported_isas() {
   return isas;
 }
 
+void CaseLog::record(const std::string& error) {
+  constexpr int kMaxFailureLines = 20;  // per check and ISA: enough to see a pattern
+  ++cases_;
+  if (error.empty() || ++failures_ > kMaxFailureLines) return;
+  std::printf("FAIL %s %s %s\n", check_, albert::isa_name(isa_), error.c_str());
+}
+
+bool CaseLog::summary() const {
+  if (failures_ == 0) {
+    std::printf("%s %s: %d cases ok\n", check_, albert::isa_name(isa_), cases_);
+  } else {
+    std::printf("%s %s: %d of %d cases FAILED\n", check_, albert::isa_name(isa_), failures_, cases_);
+  }
+  return failures_ == 0;
+}
+
 std::vector<float> random_floats(size_t count, uint32_t seed) {
   std::vector<float> out(std::max<size_t>(count, 1));
   uint32_t s = seed * 2654435761u + 1u;

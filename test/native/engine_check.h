@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -13,6 +14,24 @@ namespace engine_check {
 
 // Every ISA this CPU runs, in enum order.
 std::vector<albert::Isa> supported_isas();
+
+// The cases of one check on one ISA: counts them, prints the first failures as
+// "FAIL <check> <isa> <what>", then a summary line.
+class CaseLog {
+ public:
+  CaseLog(const char* check, albert::Isa isa) : check_(check), isa_(isa) {}
+  // Counts one case: passed when error is empty, else error says what went wrong.
+  void record(const std::string& error);
+  // "<check> <isa>: N cases ok" or "<check> <isa>: F of N cases FAILED"; true when all passed.
+  bool summary() const;
+  albert::Isa isa() const { return isa_; }
+
+ private:
+  const char* check_;
+  albert::Isa isa_;
+  int cases_ = 0;
+  int failures_ = 0;
+};
 
 // Deterministic uniform [-1, 1) floats from a 32-bit LCG, so a failure reproduces. Never empty
 // (a shape with a zero dimension still gets a valid pointer).

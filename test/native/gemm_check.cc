@@ -28,7 +28,6 @@ constexpr double kRel = 1e-5;
 // C starts filled with this, so writes into the gaps between rows (ldc > n) are caught.
 constexpr float kSentinel = 12345.0f;
 constexpr float kLayerNormEps = 1e-12f;  // ALBERT's
-constexpr int kMaxFailureLines = 20;      // per ISA: enough to see a pattern
 
 std::vector<float> absolute(std::vector<float> v) {
   for (float& x : v) x = std::fabs(x);
@@ -179,18 +178,18 @@ std::string epilogue_name(const Spec& s) {
   return name.empty() ? "none" : name;
 }
 
-// Counts the cases of one ISA and prints its failures.
+// Runs the cases of one ISA into its CaseLog.
 class IsaChecker {
  public:
-  explicit IsaChecker(Isa isa) : isa_(isa) {}
+  explicit IsaChecker(Isa isa) : log_("gemm", isa) {}
 
   // One path of a case: its product, then (LayerNorm specs) the product with the LayerNorm.
   void check(const Case& c, bool packed, ThreadPool* pool) {
     try {
-      const std::vector<float> plain = run_path(isa_, c, packed, pool, false);
+      const std::vector<float> plain = run_path(log_.isa(), c, packed, pool, false);
       record(c, packed, pool, "", compare_product(c, plain));
       if (c.spec.layer_norm) {
-        const std::vector<float> fused = run_path(isa_, c, packed, pool, true);
+        const std::vector<float> fused = run_path(log_.isa(), c, packed, pool, true);
         record(c, packed, pool, " (fused layernorm)", compare_layer_norm(c, plain, fused));
       }
     } catch (const std::exception& e) {
@@ -198,32 +197,20 @@ class IsaChecker {
     }
   }
 
-  // Prints the summary line; true when every case passed.
-  bool report() const {
-    if (failures_ == 0) {
-      std::printf("gemm %s: %d cases ok\n", albert::isa_name(isa_), cases_);
-    } else {
-      std::printf("gemm %s: %d of %d cases FAILED\n", albert::isa_name(isa_), failures_, cases_);
-    }
-    return failures_ == 0;
-  }
+  bool report() const { return log_.summary(); }
 
  private:
   void record(const Case& c, bool packed, ThreadPool* pool, const char* what, const std::string& error) {
-    ++cases_;
-    if (error.empty()) return;
-    if (++failures_ > kMaxFailureLines) return;
+    if (error.empty()) return log_.record("");
     const Spec& s = c.spec;
-    std::printf("FAIL gemm %s m=%d n=%d k=%d b=%s %s lda=%d ldc=%d threads=%s epilogue=%s%s: %s\n",
-                albert::isa_name(isa_), s.m, s.n, s.k, s.b_transposed ? "[N,K]" : "[K,N]",
-                packed ? "packed" : "unpacked", c.lda, c.ldc,
-                pool ? std::to_string(pool->size()).c_str() : "caller", epilogue_name(s).c_str(), what,
-                error.c_str());
+    char where[200];
+    std::snprintf(where, sizeof where, "m=%d n=%d k=%d b=%s %s lda=%d ldc=%d threads=%s epilogue=%s%s: ", s.m, s.n,
+                  s.k, s.b_transposed ? "[N,K]" : "[K,N]", packed ? "packed" : "unpacked", c.lda, c.ldc,
+                  pool ? std::to_string(pool->size()).c_str() : "caller", epilogue_name(s).c_str(), what);
+    log_.record(where + error);
   }
 
-  Isa isa_;
-  int cases_ = 0;
-  int failures_ = 0;
+  CaseLog log_;
 };
 
 // Awkward sizes: 1, primes, non-multiples of every register tile width (4/8/12/16), and sizes

@@ -4,7 +4,6 @@
 // through the addon; this brings the same checks to builds the addon cannot test).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -19,14 +18,17 @@ namespace {
 using albert::Activation;
 using albert::Isa;
 
-constexpr int kMaxFailureLines = 20;  // per ISA
-
-// Counts failures and prints the first few.
-struct Failures {
-  int count = 0;
-  void report(const std::string& what) {
-    if (++count <= kMaxFailureLines) std::printf("FAIL %s\n", what.c_str());
+// One case's verdict: empty, or its first bad element, described by describe(i).
+class FirstError {
+ public:
+  template <typename Describe>
+  void check(bool ok, const Describe& describe) {
+    if (!ok && error_.empty()) error_ = describe();
   }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
 };
 
 // A dense sweep of [-12, 12] (every branch of every approximation), small and huge values,
@@ -52,7 +54,7 @@ double activation_tolerance(Activation act, float x, float want) {
   return 4e-7 * std::fabs(want) + floor;
 }
 
-void check_activations(Isa isa, Failures& failures) {
+void check_activations(CaseLog& log) {
   const std::vector<float> x = activation_inputs();
   for (int a = 0; a <= static_cast<int>(Activation::kTanh); ++a) {
     const auto act = static_cast<Activation>(a);
@@ -62,19 +64,21 @@ void check_activations(Isa isa, Failures& failures) {
     for (int len : {static_cast<int>(x.size()), 1, 15, 17, 31}) {
       const size_t start = x.size() - len;
       std::vector<float> got(x.begin() + start, x.end());
-      albert::apply_activation(isa, act, got.data(), len);
+      albert::apply_activation(log.isa(), act, got.data(), len);
+      FirstError first;
       for (int i = 0; i < len; ++i) {
         const float w = want[start + i];
-        if (!(std::fabs(got[i] - w) <= activation_tolerance(act, x[start + i], w))) {
-          failures.report(std::string(albert::isa_name(isa)) + " activation " + std::to_string(a) + "(" +
-                          std::to_string(x[start + i]) + ") = " + std::to_string(got[i]) + ", want " + std::to_string(w));
-        }
+        first.check(std::fabs(got[i] - w) <= activation_tolerance(act, x[start + i], w), [&] {
+          return "activation " + std::to_string(a) + "(" + std::to_string(x[start + i]) + ") = " + std::to_string(got[i]) +
+                 ", want " + std::to_string(w);
+        });
       }
+      log.record(first.error());
     }
   }
 }
 
-void check_softmax(Isa isa, Failures& failures) {
+void check_softmax(CaseLog& log) {
   const int shapes[][2] = {{1, 1}, {1, 7}, {3, 13}, {5, 16}, {2, 17}, {7, 127}, {4, 128}, {3, 513}};
   for (const auto& shape : shapes) {
     const int rows = shape[0], cols = shape[1];
@@ -83,24 +87,26 @@ void check_softmax(Isa isa, Failures& failures) {
       for (float& v : x) v *= spread;
       std::vector<float> want = x, got = x;
       albert::softmax_rows_scalar(want.data(), rows, cols, 0.125f);
-      albert::softmax_rows(isa, got.data(), rows, cols, 0.125f);
+      albert::softmax_rows(log.isa(), got.data(), rows, cols, 0.125f);
+      const std::string shape = "softmax " + std::to_string(rows) + "x" + std::to_string(cols);
+      FirstError first;
       for (int r = 0; r < rows; ++r) {
         double sum = 0.0;
         for (int j = 0; j < cols; ++j) {
           const size_t i = static_cast<size_t>(r) * cols + j;
           sum += got[i];
-          if (!(std::fabs(got[i] - want[i]) <= 3e-6 * std::fabs(want[i]) + 1e-30)) {
-            failures.report(std::string(albert::isa_name(isa)) + " softmax " + std::to_string(rows) + "x" + std::to_string(cols) +
-                            " [" + std::to_string(i) + "] = " + std::to_string(got[i]) + ", want " + std::to_string(want[i]));
-          }
+          first.check(std::fabs(got[i] - want[i]) <= 3e-6 * std::fabs(want[i]) + 1e-30, [&] {
+            return shape + " [" + std::to_string(i) + "] = " + std::to_string(got[i]) + ", want " + std::to_string(want[i]);
+          });
         }
-        if (!(std::fabs(sum - 1.0) < 1e-5)) failures.report(std::string(albert::isa_name(isa)) + " softmax row sums to " + std::to_string(sum));
+        first.check(std::fabs(sum - 1.0) < 1e-5, [&] { return shape + " row " + std::to_string(r) + " sums to " + std::to_string(sum); });
       }
+      log.record(first.error());
     }
   }
 }
 
-void check_layer_norm(Isa isa, Failures& failures) {
+void check_layer_norm(CaseLog& log) {
   const int shapes[][3] = {{1, 1, 1}, {2, 7, 7}, {3, 13, 20}, {5, 48, 48}, {2, 97, 101}, {4, 768, 768}, {3, 129, 200}};
   for (const auto& shape : shapes) {
     const int rows = shape[0], width = shape[1], ld = shape[2];
@@ -112,18 +118,20 @@ void check_layer_norm(Isa isa, Failures& failures) {
       for (float& b : beta) b *= 0.1f;
       std::vector<float> want = x, got = x;
       albert::layer_norm_scalar(want.data(), rows, width, ld, gamma.data(), beta.data(), 1e-12f);
-      albert::layer_norm(isa, got.data(), rows, width, ld, gamma.data(), beta.data(), 1e-12f);
+      albert::layer_norm(log.isa(), got.data(), rows, width, ld, gamma.data(), beta.data(), 1e-12f);
       // The mean's rounding (~1e-7 of the offset) over the row's spread bounds the difference.
       const double abs_tolerance = 2e-5 + 1.5e-7 * offset;
+      FirstError first;
       for (size_t i = 0; i < got.size(); ++i) {
         const bool in_row = static_cast<int>(i % ld) < width;
         const bool ok = in_row ? std::fabs(got[i] - want[i]) <= 1e-5 * std::fabs(want[i]) + abs_tolerance : got[i] == x[i];
-        if (!ok) {
-          failures.report(std::string(albert::isa_name(isa)) + " layer_norm " + std::to_string(rows) + "x" + std::to_string(width) +
-                          " ld " + std::to_string(ld) + (in_row ? "" : " (gap written)") + " [" + std::to_string(i) +
-                          "] = " + std::to_string(got[i]) + ", want " + std::to_string(in_row ? want[i] : x[i]));
-        }
+        first.check(ok, [&] {
+          return "layer_norm " + std::to_string(rows) + "x" + std::to_string(width) + " ld " + std::to_string(ld) +
+                 (in_row ? "" : " (gap written)") + " [" + std::to_string(i) + "] = " + std::to_string(got[i]) + ", want " +
+                 std::to_string(in_row ? want[i] : x[i]);
+        });
       }
+      log.record(first.error());
     }
   }
 }
@@ -133,16 +141,11 @@ void check_layer_norm(Isa isa, Failures& failures) {
 int run_vector_check() {
   bool all_ok = true;
   for (Isa isa : supported_isas()) {
-    Failures failures;
-    check_activations(isa, failures);
-    check_softmax(isa, failures);
-    check_layer_norm(isa, failures);
-    if (failures.count == 0) {
-      std::printf("vector %s: ok\n", albert::isa_name(isa));
-    } else {
-      std::printf("vector %s: %d failures\n", albert::isa_name(isa), failures.count);
-      all_ok = false;
-    }
+    CaseLog log("vector", isa);
+    check_activations(log);
+    check_softmax(log);
+    check_layer_norm(log);
+    all_ok = log.summary() && all_ok;
   }
   return all_ok ? 0 : 1;
 }
