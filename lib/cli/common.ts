@@ -1,5 +1,6 @@
 // Options every model-loading command shares, and where the model folder comes from.
-import type { FromPretrainedOptions } from '../model/albert-model';
+import { ISAS } from '../cpu';
+import { BF16_ROUNDINGS, type FromPretrainedOptions } from '../model/albert-model';
 import { UsageError, type OptionSpec } from './args';
 
 type Flags = Record<string, string | number | boolean>;
@@ -9,9 +10,9 @@ export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', kind: 'boolea
 export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'model', kind: 'string', value: 'DIR', description: 'model folder (or give it as the first argument)' },
   { name: 'threads', kind: 'integer', value: 'N', description: 'threads (default: every core)' },
-  { name: 'isa', kind: 'string', value: 'ISA', choices: ['scalar', 'avx2', 'avx512', 'neon'], description: 'scalar, avx2, avx512 or neon (default: the best this CPU has)' },
+  { name: 'isa', kind: 'string', value: 'ISA', choices: ISAS, description: `${ISAS.join(', ')} (default: the best this CPU has)` },
   { name: 'precision', kind: 'string', value: 'P', choices: ['fp32', 'bf16'], description: 'fp32 (default) or bf16' },
-  { name: 'bf16-rounding', kind: 'string', value: 'R', choices: ['alternating', 'nearest'], description: 'with bf16: alternating (default) or nearest (half the shared weights\' memory)' },
+  { name: 'bf16-rounding', kind: 'string', value: 'R', choices: BF16_ROUNDINGS, description: 'with bf16: alternating (default) or nearest (half the shared weights\' memory)' },
 ];
 
 /** --model DIR, else the first positional (removed from `positionals`). */
