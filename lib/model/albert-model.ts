@@ -16,8 +16,8 @@ import { selectTensors } from './weights';
 export type { Isa };
 export type Precision = 'fp32' | 'bf16';
 /** How bf16 rounds the weights of a layer group that runs more than once (see FromPretrainedOptions). */
-export type Bf16Rounding = 'alternating' | 'nearest';
-export const BF16_ROUNDINGS: readonly Bf16Rounding[] = ['alternating', 'nearest'];
+export const BF16_ROUNDINGS = ['alternating', 'nearest'] as const;
+export type Bf16Rounding = (typeof BF16_ROUNDINGS)[number];
 
 export interface FromPretrainedOptions {
   /** Threads for GEMM and attention (default: the machine's available parallelism). */
