@@ -19,32 +19,27 @@ namespace albert {
 // A dense layer y = x W^T + b with W packed once for the GEMM microkernel.
 struct AlbertModel::Linear {
   gemm::PackedB weight;
+  // bf16, in a layer that runs more than once per forward: W again with the partner rounding
+  // (gemm::Bf16Rounding::kPartner), used by every second run; empty (n == 0) otherwise. The
+  // layer's runs then average the two roundings, which halves the weights' rounding error: with
+  // the same rounding in all 12 runs, albert-base-random's MLM top-1 flipped at 11 of 926
+  // positions from the weights' rounding alone, with the pair at 4. Costs memory (fp32's), no time.
+  gemm::PackedB partner;
   std::vector<float> bias;
   int out = 0;
   int in = 0;
-};
 
-// A layer's weight matrices: what options.precision applies to.
-struct AlbertModel::LayerMatrices {
-  Linear qkv;               // query | key | value fused: [3H, H]
-  Linear attention_output;  // dense
-  Linear ffn, ffn_output;
+  // The weights for the layer's run number `run` (0, 1, ...) in a forward.
+  const gemm::PackedB& weight_for(int run) const { return run % 2 == 1 && partner.n > 0 ? partner : weight; }
 };
 
 struct AlbertModel::Layer {
-  LayerMatrices matrices;
-  // bf16, for a layer that runs more than once per forward: the same matrices with the partner
-  // rounding (gemm::Bf16Rounding::kPartner), used by every second run. The layer's runs then
-  // average the two roundings, which halves the weights' rounding error; with the same rounding
-  // in all 12 runs, albert-base-random's MLM top-1 flipped at 11 of 926 positions from the
-  // weights' rounding alone, with the pair at 4. Costs memory (fp32's), no time.
-  std::unique_ptr<LayerMatrices> partner;
+  Linear qkv;               // query | key | value fused: [3H, H]
+  Linear attention_output;  // dense
+  Linear ffn, ffn_output;
   std::vector<float> attention_ln_gamma, attention_ln_beta;
   std::vector<float> output_ln_gamma, output_ln_beta;
   std::vector<float> distance_embedding;  // relative position types only
-
-  // The matrices of this layer's run number `run` (0, 1, ...) in a forward.
-  const LayerMatrices& matrices_for(int run) const { return partner && run % 2 == 1 ? *partner : matrices; }
 };
 
 // Per-forward scratch: concurrent forwards each have their own. Grow-only and reused between
@@ -139,51 +134,44 @@ std::vector<float> AlbertModel::load_vector(const WeightSource& w, const std::st
 }
 
 AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in,
-                                              gemm::Precision precision, gemm::Bf16Rounding rounding) {
-  Linear linear;
+                                              gemm::Precision precision, bool with_partner) {
   std::vector<float> weight = w.get(name + ".weight", {out, in});
-  linear.weight =
-      gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true, options_.bf16_path, rounding);
+  Linear linear = pack_linear(weight, out, in, precision, with_partner);
   linear.bias = load_vector(w, name + ".bias", out);
+  return linear;
+}
+
+// Packs W [out, in] (and its partner rounding when asked); the bias is the caller's.
+AlbertModel::Linear AlbertModel::pack_linear(const std::vector<float>& weight, int out, int in, gemm::Precision precision,
+                                              bool with_partner) {
+  Linear linear;
   linear.out = out;
   linear.in = in;
-  weight_bytes_ += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
+  auto pack = [&](gemm::Bf16Rounding rounding) {
+    weight_bytes_ += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
+    return gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true, options_.bf16_path,
+                        rounding);
+  };
+  linear.weight = pack(gemm::Bf16Rounding::kNearest);
+  if (with_partner) linear.partner = pack(gemm::Bf16Rounding::kPartner);
   return linear;
 }
 
 // Q, K and V read the same input, so one [3H, H] GEMM replaces three [H, H] ones.
-AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std::string& prefix,
-                                                 gemm::Bf16Rounding rounding) {
+AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std::string& prefix, bool with_partner) {
   const int H = config_.hidden_size;
   std::vector<float> weight;
-  std::vector<float> bias;
   weight.reserve(static_cast<size_t>(3) * H * H);
+  std::vector<float> bias;
   for (const char* part : {"query", "key", "value"}) {
     std::vector<float> wp = w.get(prefix + part + ".weight", {H, H});
-    std::vector<float> bp = w.get(prefix + part + ".bias", {H});
+    std::vector<float> bp = load_vector(w, prefix + part + ".bias", H);
     weight.insert(weight.end(), wp.begin(), wp.end());
     bias.insert(bias.end(), bp.begin(), bp.end());
   }
-  Linear linear;
-  linear.weight =
-      gemm::pack_b(options_.isa, options_.precision, weight.data(), 3 * H, H, H, true, options_.bf16_path, rounding);
+  Linear linear = pack_linear(weight, 3 * H, H, options_.precision, with_partner);
   linear.bias = std::move(bias);
-  linear.out = 3 * H;
-  linear.in = H;
-  weight_bytes_ += weight.size() * (options_.precision == gemm::Precision::kF32 ? 4 : 2) + 3 * H * 4;
   return linear;
-}
-
-AlbertModel::LayerMatrices AlbertModel::load_layer_matrices(const WeightSource& w, const std::string& p,
-                                                            gemm::Bf16Rounding rounding) {
-  const int H = config_.hidden_size, F = config_.intermediate_size;
-  const gemm::Precision precision = options_.precision;
-  LayerMatrices m;
-  m.qkv = load_fused_qkv(w, p + "attention.", rounding);
-  m.attention_output = load_linear(w, p + "attention.dense", H, H, precision, rounding);
-  m.ffn = load_linear(w, p + "ffn", F, H, precision, rounding);
-  m.ffn_output = load_linear(w, p + "ffn_output", H, F, precision, rounding);
-  return m;
 }
 
 AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
@@ -205,20 +193,21 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
   // since every layer then builds on its error (bf16 overall: 24 flips with it, 16 without).
   const gemm::Precision fp32 = gemm::Precision::kF32;
   embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E, fp32));
+  const int F = c.intermediate_size;
 
   groups_.resize(c.num_hidden_groups);
   std::vector<int> runs_of_group(c.num_hidden_groups, 0);
   for (int i = 0; i < c.num_hidden_layers; ++i) ++runs_of_group[c.group_of_layer(i)];
   for (int g = 0; g < c.num_hidden_groups; ++g) {
-    const bool partner =
+    const bool with_partner =
         options.precision == gemm::Precision::kBF16 && options.bf16_alternating_rounding && runs_of_group[g] > 1;
     for (int i = 0; i < c.inner_group_num; ++i) {
       const std::string p = layer_prefix(g, i);
       Layer layer;
-      layer.matrices = load_layer_matrices(w, p, gemm::Bf16Rounding::kNearest);
-      if (partner) {
-        layer.partner = std::make_unique<LayerMatrices>(load_layer_matrices(w, p, gemm::Bf16Rounding::kPartner));
-      }
+      layer.qkv = load_fused_qkv(w, p + "attention.", with_partner);
+      layer.attention_output = load_linear(w, p + "attention.dense", H, H, options.precision, with_partner);
+      layer.ffn = load_linear(w, p + "ffn", F, H, options.precision, with_partner);
+      layer.ffn_output = load_linear(w, p + "ffn_output", H, F, options.precision, with_partner);
       layer.attention_ln_gamma = load_vector(w, p + "attention.LayerNorm.weight", H);
       layer.attention_ln_beta = load_vector(w, p + "attention.LayerNorm.bias", H);
       layer.output_ln_gamma = load_vector(w, p + "full_layer_layer_norm.weight", H);
@@ -269,7 +258,7 @@ AlbertModel::~AlbertModel() = default;
 // ---- forward -------------------------------------------------------------------------------
 
 template <typename X, typename Y>
-void AlbertModel::apply_linear(const Linear& linear, int rows, const X* x, int ldx, Y* y, int ldy,
+void AlbertModel::apply_linear(const Linear& linear, int run, int rows, const X* x, int ldx, Y* y, int ldy,
                                Activation activation, const float* residual, gemm::RowLayerNorm layer_norm) const {
   gemm::Epilogue epilogue;
   epilogue.bias = linear.bias.data();
@@ -277,7 +266,7 @@ void AlbertModel::apply_linear(const Linear& linear, int rows, const X* x, int l
   epilogue.residual = residual;
   epilogue.ldr = ldy;
   epilogue.layer_norm = layer_norm;
-  gemm::gemm_packed(rows, x, ldx, linear.weight, y, ldy, epilogue, pool_.get());
+  gemm::gemm_packed(rows, x, ldx, linear.weight_for(run), y, ldy, epilogue, pool_.get());
 }
 
 // word + token_type (+ absolute position) embeddings, LayerNorm(E), then the E -> H projection.
@@ -305,7 +294,7 @@ void AlbertModel::embed(const ForwardRequest& request, const TokenLayout& layout
   }
   layer_norm(options_.isa, embedded, tokens, E, E, embedding_ln_gamma_.data(), embedding_ln_beta_.data(), c.layer_norm_eps);
   float* hidden = buffers.hidden.at_least(static_cast<size_t>(tokens) * c.hidden_size);
-  apply_linear(*embedding_projection_, tokens, embedded, E, hidden, c.hidden_size);
+  apply_linear(*embedding_projection_, kRunOnce, tokens, embedded, E, hidden, c.hidden_size);
 }
 
 namespace {
@@ -324,24 +313,24 @@ void set_activations(AttentionArgs& args, uint16_t* qkv, uint16_t* context) {
 
 // out = LN(x + dense(attention(qkv(x)))), with the QKV and context activations of type A.
 template <typename A>
-void AlbertModel::self_attention(const Layer& layer, const LayerMatrices& m, const TokenLayout& layout, AttentionArgs args,
-                                 A* qkv, A* context, const float* x, float* out) const {
+void AlbertModel::self_attention(const Layer& layer, int run, const TokenLayout& layout, AttentionArgs args, A* qkv,
+                                 A* context, const float* x, float* out) const {
   const int H = config_.hidden_size, T = layout.tokens();
-  apply_linear(m.qkv, T, x, H, qkv, 3 * H);
+  apply_linear(layer.qkv, run, T, x, H, qkv, 3 * H);
   set_activations(args, qkv, context);
   attention(layout, args, pool_.get());
   const gemm::RowLayerNorm ln{layer.attention_ln_gamma.data(), layer.attention_ln_beta.data(), config_.layer_norm_eps};
-  apply_linear(m.attention_output, T, context, H, out, H, Activation::kIdentity, x, ln);
+  apply_linear(layer.attention_output, run, T, context, H, out, H, Activation::kIdentity, x, ln);
 }
 
 // out = LN(a + ffn_output(act(ffn(a)))), with the intermediate activations of type A.
 template <typename A>
-void AlbertModel::feed_forward(const Layer& layer, const LayerMatrices& m, int tokens, A* intermediate, const float* a,
+void AlbertModel::feed_forward(const Layer& layer, int run, int tokens, A* intermediate, const float* a,
                                float* out) const {
   const int H = config_.hidden_size, F = config_.intermediate_size;
-  apply_linear(m.ffn, tokens, a, H, intermediate, F, config_.hidden_act);
+  apply_linear(layer.ffn, run, tokens, a, H, intermediate, F, config_.hidden_act);
   const gemm::RowLayerNorm ln{layer.output_ln_gamma.data(), layer.output_ln_beta.data(), config_.layer_norm_eps};
-  apply_linear(m.ffn_output, tokens, intermediate, F, out, H, Activation::kIdentity, a, ln);
+  apply_linear(layer.ffn_output, run, tokens, intermediate, F, out, H, Activation::kIdentity, a, ln);
 }
 
 // a = LN(x + dense(attention(x))); x' = LN(a + ffn_output(act(ffn(a)))). Post-LN, as HF; each
@@ -351,7 +340,7 @@ void AlbertModel::feed_forward(const Layer& layer, const LayerMatrices& m, int t
 // bf16 in memory: QKV, the attention context and the FFN intermediate. Their consumers round
 // them to bf16 anyway, so the results are bit for bit the same at half the memory traffic. The
 // residual stream (x, a) stays fp32, and relative position terms need fp32 Q and K.
-void AlbertModel::run_layer(const Layer& layer, const LayerMatrices& m, const TokenLayout& layout, Buffers& buf,
+void AlbertModel::run_layer(const Layer& layer, int run, const TokenLayout& layout, Buffers& buf,
                             float* probabilities) const {
   const ModelConfig& c = config_;
   const int H = c.hidden_size;
@@ -362,7 +351,7 @@ void AlbertModel::run_layer(const Layer& layer, const LayerMatrices& m, const To
 
   AttentionArgs args;
   args.isa = options_.isa;
-  args.bf16_tiles = gemm::bf16_activations(m.qkv.weight);
+  args.bf16_tiles = gemm::bf16_activations(layer.qkv.weight);
   args.heads = c.num_attention_heads;
   args.head_dim = c.head_dim();
   args.position_embedding = c.position_embedding;
@@ -370,17 +359,17 @@ void AlbertModel::run_layer(const Layer& layer, const LayerMatrices& m, const To
   args.max_positions = c.max_position_embeddings;
   args.probabilities = probabilities;
   if (args.bf16_tiles && c.position_embedding == PositionEmbedding::kAbsolute &&
-      gemm::bf16_activations(m.attention_output.weight)) {
-    self_attention(layer, m, layout, args, buf.qkv_bf16.at_least(rows * 3 * H), buf.context_bf16.at_least(rows * H), x, a);
+      gemm::bf16_activations(layer.attention_output.weight)) {
+    self_attention(layer, run, layout, args, buf.qkv_bf16.at_least(rows * 3 * H), buf.context_bf16.at_least(rows * H), x, a);
   } else {
-    self_attention(layer, m, layout, args, buf.qkv.at_least(rows * 3 * H), buf.context.at_least(rows * H), x, a);
+    self_attention(layer, run, layout, args, buf.qkv.at_least(rows * 3 * H), buf.context.at_least(rows * H), x, a);
   }
 
   const size_t intermediate = rows * c.intermediate_size;
-  if (gemm::bf16_activations(m.ffn.weight) && gemm::bf16_activations(m.ffn_output.weight)) {
-    feed_forward(layer, m, T, buf.intermediate_bf16.at_least(intermediate), a, x);
+  if (gemm::bf16_activations(layer.ffn.weight) && gemm::bf16_activations(layer.ffn_output.weight)) {
+    feed_forward(layer, run, T, buf.intermediate_bf16.at_least(intermediate), a, x);
   } else {
-    feed_forward(layer, m, T, buf.intermediate.at_least(intermediate), a, x);
+    feed_forward(layer, run, T, buf.intermediate.at_least(intermediate), a, x);
   }
 }
 
@@ -422,10 +411,10 @@ Tensor AlbertModel::masked_lm_logits(const ForwardRequest& request, const TokenL
     n = static_cast<int>(selected.size() / H);
   }
   std::vector<float> transformed(static_cast<size_t>(n) * E);
-  apply_linear(*mlm_dense_, n, hidden, H, transformed.data(), E, c.hidden_act);
+  apply_linear(*mlm_dense_, kRunOnce, n, hidden, H, transformed.data(), E, c.hidden_act);
   layer_norm(options_.isa, transformed.data(), n, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
   std::vector<float> logits(static_cast<size_t>(n) * V);
-  apply_linear(*mlm_decoder_, n, transformed.data(), E, logits.data(), V);
+  apply_linear(*mlm_decoder_, kRunOnce, n, transformed.data(), E, logits.data(), V);
   if (request.logits_at) return Tensor{{n, V}, std::move(logits)};
   return scatter(layout, logits.data(), V);
 }
@@ -446,7 +435,7 @@ void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& la
       std::memcpy(&first[static_cast<size_t>(b) * H], &buf.hidden[static_cast<size_t>(layout.seq_begin[b]) * H], H * sizeof(float));
     }
     pooled.resize(static_cast<size_t>(B) * H);
-    apply_linear(*pooler_, B, first.data(), H, pooled.data(), H, Activation::kTanh);
+    apply_linear(*pooler_, kRunOnce, B, first.data(), H, pooled.data(), H, Activation::kTanh);
     result.outputs.emplace_back("pooler_output", Tensor{{B, H}, pooled});
   }
 
@@ -459,7 +448,7 @@ void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& la
   const int labels = classifier_->out;
   if (c.head == Head::kTokenClassification || c.head == Head::kQuestionAnswering) {
     std::vector<float> logits(static_cast<size_t>(T) * labels);
-    apply_linear(*classifier_, T, buf.hidden.data(), H, logits.data(), labels);
+    apply_linear(*classifier_, kRunOnce, T, buf.hidden.data(), H, logits.data(), labels);
     Tensor full = scatter(layout, logits.data(), labels);
     if (c.head == Head::kTokenClassification) {
       result.outputs.emplace_back("logits", std::move(full));
@@ -477,7 +466,7 @@ void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& la
   }
   // Pooled heads: SOP, sequence classification, multiple choice (caller reshapes to [b, c]).
   std::vector<float> logits(static_cast<size_t>(B) * labels);
-  apply_linear(*classifier_, B, pooled.data(), H, logits.data(), labels);
+  apply_linear(*classifier_, kRunOnce, B, pooled.data(), H, logits.data(), labels);
   result.outputs.emplace_back(c.head == Head::kPretraining ? "sop_logits" : "logits", Tensor{{B, labels}, logits});
 }
 
@@ -509,7 +498,7 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
         result.attentions.push_back(std::move(probs));
         probabilities = result.attentions.back().data.data();
       }
-      run_layer(layer, layer.matrices_for(run), layout, buf, probabilities);
+      run_layer(layer, run, layout, buf, probabilities);
     }
     if (request.output_hidden_states) result.hidden_states.push_back(scatter(layout, buf.hidden.data(), H));
   }

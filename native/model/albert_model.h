@@ -22,7 +22,7 @@ struct ModelOptions {
   gemm::Precision precision = gemm::Precision::kF32;
   gemm::Bf16Path bf16_path = gemm::Bf16Path::kAuto;  // the bf16 kernel, with precision kBF16
   // With precision kBF16: a layer group that runs more than once keeps a second rounding of its
-  // weights and alternates between the two (see AlbertModel::Layer::partner).
+  // weights and alternates between the two (see AlbertModel::Linear::partner).
   bool bf16_alternating_rounding = true;
 };
 
@@ -68,25 +68,26 @@ class AlbertModel {
 
  private:
   struct Linear;
-  struct LayerMatrices;
   struct Layer;
+  // The run number of a linear outside the shared layers (embedding mapping, pooler, heads).
+  static constexpr int kRunOnce = 0;
   struct Buffers;
 
   Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision,
-                     gemm::Bf16Rounding rounding = gemm::Bf16Rounding::kNearest);
-  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix, gemm::Bf16Rounding rounding);
-  LayerMatrices load_layer_matrices(const WeightSource& w, const std::string& prefix, gemm::Bf16Rounding rounding);
+                     bool with_partner = false);
+  Linear pack_linear(const std::vector<float>& weight, int out, int in, gemm::Precision precision, bool with_partner);
+  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix, bool with_partner);
   std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
 
   void embed(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers) const;
-  void run_layer(const Layer& layer, const LayerMatrices& matrices, const struct TokenLayout& layout,
-                 Buffers& buffers, float* probabilities) const;
+  // `run` counts the layer's runs in this forward (0, 1, ...): see Linear::weight_for.
+  void run_layer(const Layer& layer, int run, const struct TokenLayout& layout, Buffers& buffers,
+                 float* probabilities) const;
   template <typename A>
-  void self_attention(const Layer& layer, const LayerMatrices& matrices, const struct TokenLayout& layout,
-                      struct AttentionArgs args, A* qkv, A* context, const float* x, float* out) const;
+  void self_attention(const Layer& layer, int run, const struct TokenLayout& layout, struct AttentionArgs args,
+                      A* qkv, A* context, const float* x, float* out) const;
   template <typename A>
-  void feed_forward(const Layer& layer, const LayerMatrices& matrices, int tokens, A* intermediate, const float* a,
-                    float* out) const;
+  void feed_forward(const Layer& layer, int run, int tokens, A* intermediate, const float* a, float* out) const;
   void run_heads(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers,
                  ForwardResult& result) const;
   Tensor masked_lm_logits(const ForwardRequest& request, const struct TokenLayout& layout,
@@ -94,7 +95,7 @@ class AlbertModel {
   // y = act(x W^T + b) (+ residual). x and y are fp32, or bf16 (uint16_t) where
   // gemm::bf16_activations(linear.weight) allows it.
   template <typename X, typename Y>
-  void apply_linear(const Linear& linear, int rows, const X* x, int ldx, Y* y, int ldy,
+  void apply_linear(const Linear& linear, int run, int rows, const X* x, int ldx, Y* y, int ldy,
                     Activation activation = Activation::kIdentity, const float* residual = nullptr,
                     gemm::RowLayerNorm layer_norm = {}) const;
   std::unique_ptr<Buffers> acquire_buffers() const;
