@@ -45,7 +45,8 @@ export async function loadForTask(
   if (typeof dir !== 'string') throw new TypeError(`pipeline('${task}', dir): dir must be a string, got ${dir === null ? 'null' : typeof dir}`);
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new AlbertError('ERR_NOT_FOUND', `model folder not found: ${dir}`);
-  const { tokenizer: given, doLowerCase, keepAccents, removeSpace, modelMaxLength, ...modelOptions } = options;
+  const { tokenizer: given, doLowerCase, keepAccents, removeSpace, modelMaxLength, cleanUpTokenizationSpaces, ...modelOptions } = options;
+  const tokenizerOptions = { doLowerCase, keepAccents, removeSpace, modelMaxLength, cleanUpTokenizationSpaces };
   const fromFile = await checkpointHead(dir);
   let head: AlbertHead;
   if (modelOptions.head !== undefined) {
@@ -58,7 +59,7 @@ export async function loadForTask(
   } else {
     head = heads[0];
   }
-  const tokenizer = given ?? await AlbertTokenizer.fromPretrained(dir, { doLowerCase, keepAccents, removeSpace, modelMaxLength });
+  const tokenizer = given ?? await AlbertTokenizer.fromPretrained(dir, tokenizerOptions);
   let model: AlbertModel;
   try {
     model = await AlbertModel.fromPretrained(dir, { ...modelOptions, head });

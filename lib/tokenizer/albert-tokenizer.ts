@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlbertPreprocessor, type AlbertPreprocessOptions } from './albert-preprocess';
+import { cleanUpTokenizationSpaces } from './cleanup';
 import {
   assemble, pad, truncate, type AlbertEncoding, type PaddingStrategy, type SpecialIds, type TokenList,
   type TruncationStrategy,
@@ -28,6 +29,11 @@ export interface AlbertTokenizerOptions {
   removeSpace?: boolean;
   /** Used for truncation/padding when no maxLength is given (default 512). */
   modelMaxLength?: number;
+  /**
+   * decode's default for `cleanUpTokenizationSpaces` (default false, as transformers >= 4.45
+   * when tokenizer_config.json does not set `clean_up_tokenization_spaces`).
+   */
+  cleanUpTokenizationSpaces?: boolean;
 }
 
 export interface AlbertEncodeOptions {
@@ -60,7 +66,13 @@ export interface AlbertBatchEncoding {
 }
 
 export interface AlbertDecodeOptions {
+  /** Leave out <pad>, <unk>, [CLS], [SEP] and [MASK] (default false). */
   skipSpecialTokens?: boolean;
+  /**
+   * Remove the space before `.`, `?`, `!`, `,` and English contractions (`n't`, `'s`, ...), as
+   * HF's `clean_up_tokenization_spaces`. Default: the tokenizer's `cleanUpTokenizationSpaces`.
+   */
+  cleanUpTokenizationSpaces?: boolean;
 }
 
 interface SpecialTokenNames {
@@ -71,6 +83,8 @@ const DEFAULT_NAMES: SpecialTokenNames = { unk: '<unk>', pad: '<pad>', cls: '[CL
 
 export class AlbertTokenizer {
   readonly modelMaxLength: number;
+  /** decode's default for its `cleanUpTokenizationSpaces` option. */
+  readonly cleanUpTokenizationSpaces: boolean;
   readonly unkToken: string;
   readonly padToken: string;
   readonly clsToken: string;
@@ -97,6 +111,7 @@ export class AlbertTokenizer {
     };
     this.preprocessor = new AlbertPreprocessor(pre);
     this.modelMaxLength = options.modelMaxLength ?? 512;
+    this.cleanUpTokenizationSpaces = options.cleanUpTokenizationSpaces ?? false;
     ({ unk: this.unkToken, pad: this.padToken, cls: this.clsToken, sep: this.sepToken, mask: this.maskToken } = names);
     this.unkTokenId = sp.pieceToId(this.unkToken);
     this.padTokenId = sp.pieceToId(this.padToken);
@@ -121,8 +136,8 @@ export class AlbertTokenizer {
 
   /**
    * Loads dir/spiece.model and, when present, dir/tokenizer_config.json (do_lower_case,
-   * keep_accents, remove_space, model_max_length, special token names). Explicit options
-   * win over the config file.
+   * keep_accents, remove_space, model_max_length, clean_up_tokenization_spaces, special token
+   * names). Explicit options win over the config file.
    */
   static async fromPretrained(dir: string, options: AlbertTokenizerOptions = {}): Promise<AlbertTokenizer> {
     requireString(dir, 'dir');
@@ -141,6 +156,7 @@ export class AlbertTokenizer {
       keepAccents: options.keepAccents ?? asBool(config.keep_accents),
       removeSpace: options.removeSpace ?? asBool(config.remove_space),
       modelMaxLength: options.modelMaxLength ?? asLength(config.model_max_length),
+      cleanUpTokenizationSpaces: options.cleanUpTokenizationSpaces ?? asBool(config.clean_up_tokenization_spaces),
     };
     const names: SpecialTokenNames = {
       unk: tokenName(config.unk_token) ?? DEFAULT_NAMES.unk,
@@ -214,7 +230,7 @@ export class AlbertTokenizer {
   /**
    * HF AlbertTokenizer.decode: runs of ordinary pieces go through SentencePiece's decoder,
    * special tokens are written as their strings (with a space before a run of them), and
-   * the result is stripped. skipSpecialTokens drops <pad>, <unk>, [CLS], [SEP], [MASK].
+   * the result is stripped, then cleaned up when `cleanUpTokenizationSpaces` asks for it.
    */
   decode(ids: readonly number[] | ArrayLike<number>, options: AlbertDecodeOptions = {}): string {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
@@ -233,7 +249,9 @@ export class AlbertTokenizer {
       run = [];
       prevSpecial = true;
     }
-    return pythonStrip(out + this.sp.decode(run));
+    const text = pythonStrip(out + this.sp.decode(run));
+    const cleanUp = options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces;
+    return cleanUp ? cleanUpTokenizationSpaces(text) : text;
   }
 
   private specialIds(): SpecialIds {

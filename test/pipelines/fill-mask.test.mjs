@@ -34,6 +34,25 @@ test('the top token is the argmax of the logits at the mask, scores are its soft
   assert.is(results[0].tokenStr, direct.tokenizer.decode([results[0].token]));
 });
 
+test('cleanUpTokenizationSpaces reaches the tokenizer that writes the sequences', async () => {
+  const text = 'tea , [MASK] and cake .';
+  const cleaning = await pipeline('fill-mask', modelDir('tiny-pretraining'), { ...THREADS, cleanUpTokenizationSpaces: true });
+  try {
+    const [plain, cleaned] = [await fill(text, { topK: 3 }), await cleaning(text, { topK: 3 })];
+    const { ids, p } = await maskProbabilities(text);
+    assert.ok(plain[0].sequence.endsWith(' .'), plain[0].sequence);
+    plain.forEach((r, i) => {
+      assert.is(cleaned[i].token, r.token);
+      const filled = ids.slice();
+      filled[p] = r.token;
+      assert.is(cleaned[i].sequence, direct.tokenizer.decode(filled, { skipSpecialTokens: true, cleanUpTokenizationSpaces: true }));
+      assert.not.match(cleaned[i].sequence, / [.,]/);
+    });
+  } finally {
+    cleaning.dispose();
+  }
+});
+
 test('topK defaults to 5; targets restrict the candidates', async () => {
   assert.is((await fill(TEXT)).length, 5);
   const { probs } = await maskProbabilities(TEXT);

@@ -61,6 +61,22 @@ test('decode: SentencePiece decoding with HF special-token handling', () => {
   assert.equal(tok.convertIdsToTokens(tok.convertTokensToIds(['▁das', '[MASK]'])), ['▁das', '[MASK]']);
 });
 
+test('decode: cleanUpTokenizationSpaces removes the space before punctuation and contractions', () => {
+  const text = "i do n't know . you 're here , are n't you ? it 's ' quoted ' ! we 've i 'm";
+  const ids = tok.encode(text).inputIds;
+  assert.is(tok.cleanUpTokenizationSpaces, false);
+  assert.is(tok.decode(ids, { skipSpecialTokens: true }), text);
+  // The rules run in turn over the whole text, as transformers does: " !" comes before " ' ",
+  // which then no longer matches "quoted ' !".
+  const cleaned = "i don't know. you're here, aren't you? it's'quoted '! we've i'm";
+  assert.is(tok.decode(ids, { skipSpecialTokens: true, cleanUpTokenizationSpaces: true }), cleaned);
+  const byDefault = AlbertTokenizer.fromFile(ALBERT_30K, { cleanUpTokenizationSpaces: true });
+  assert.is(byDefault.decode(ids, { skipSpecialTokens: true }), cleaned);
+  assert.is(byDefault.decode(ids, { skipSpecialTokens: true, cleanUpTokenizationSpaces: false }), text);
+  // Special tokens keep their place; the rules see the decoded text as a whole.
+  assert.is(tok.decode(tok.encode('wie geht es ?').inputIds, { cleanUpTokenizationSpaces: true }), '[CLS] wie geht es?[SEP]');
+});
+
 test('sp.decode follows SentencePiece 0.1.97 (checked with spm_decode)', () => {
   const sp = SentencePieceProcessor.fromFile(ALBERT_30K);
   assert.is(sp.decode([1, 13, 1, 5]), ' \u2047   \u2047 (');

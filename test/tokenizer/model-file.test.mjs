@@ -127,9 +127,12 @@ test('AlbertTokenizer.fromPretrained reads spiece.model and tokenizer_config.jso
   assert.equal(lower.tokenize('Café Müller'), AlbertTokenizer.fromFile(ALBERT_30K).tokenize('Café Müller'));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({
     do_lower_case: false, keep_accents: true, remove_space: true, model_max_length: 64,
-    mask_token: { content: '[MASK]', lstrip: true, rstrip: false },
+    mask_token: { content: '[MASK]', lstrip: true, rstrip: false }, clean_up_tokenization_spaces: true,
   }));
   const cased = await AlbertTokenizer.fromPretrained(dir);
+  assert.is(lower.cleanUpTokenizationSpaces, false);
+  assert.is(cased.cleanUpTokenizationSpaces, true);
+  assert.is(cased.decode(cased.encode('Hi , you .').inputIds, { skipSpecialTokens: true }), 'Hi, you.');
   assert.equal(cased.tokenize('Café Müller'), AlbertTokenizer.fromFile(ALBERT_30K, { doLowerCase: false, keepAccents: true }).tokenize('Café Müller'));
   assert.is(cased.tokenize('Müller').join('').includes('ü'), true);
   assert.is(cased.modelMaxLength, 64);
