@@ -6,6 +6,8 @@
 #include <utility>
 #if defined(__linux__)
 #include <sys/mman.h>
+#elif defined(_WIN32)
+#include <malloc.h>
 #endif
 
 namespace albert {
@@ -18,7 +20,7 @@ class AlignedBuffer {
 
   AlignedBuffer() = default;
   explicit AlignedBuffer(std::size_t count) { resize(count); }
-  ~AlignedBuffer() { std::free(data_); }
+  ~AlignedBuffer() { release(data_); }
   AlignedBuffer(AlignedBuffer&& other) noexcept { swap(other); }
   AlignedBuffer& operator=(AlignedBuffer&& other) noexcept {
     AlignedBuffer(std::move(other)).swap(*this);
@@ -30,13 +32,13 @@ class AlignedBuffer {
   // Discards the contents (new memory is uninitialised).
   void resize(std::size_t count) {
     if (count == size_) return;
-    std::free(data_);
+    release(data_);
     data_ = nullptr;
     size_ = 0;
     if (count == 0) return;
     const std::size_t bytes = count * sizeof(T);
     const std::size_t alignment = bytes >= kHugePage ? kHugePage : kAlignment;
-    data_ = static_cast<T*>(std::aligned_alloc(alignment, (bytes + alignment - 1) / alignment * alignment));
+    data_ = static_cast<T*>(allocate(alignment, (bytes + alignment - 1) / alignment * alignment));
     if (!data_) throw std::bad_alloc();
     size_ = count;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -65,6 +67,22 @@ class AlignedBuffer {
   }
 
  private:
+  // Windows' C library has no aligned_alloc; its aligned blocks need their own free.
+  static void* allocate(std::size_t alignment, std::size_t bytes) {
+#if defined(_WIN32)
+    return _aligned_malloc(bytes, alignment);
+#else
+    return std::aligned_alloc(alignment, bytes);
+#endif
+  }
+  static void release(void* p) {
+#if defined(_WIN32)
+    _aligned_free(p);
+#else
+    std::free(p);
+#endif
+  }
+
   T* data_ = nullptr;
   std::size_t size_ = 0;
 };
