@@ -177,7 +177,7 @@ AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std
 AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
     : config_(config), options_(options) {
   const ModelConfig& c = config_;
-  const int E = c.embedding_size, H = c.hidden_size;
+  const int E = c.embedding_size, H = c.hidden_size, F = c.intermediate_size;
   if (H % c.num_attention_heads != 0) throw std::invalid_argument("hidden_size is not a multiple of num_attention_heads");
   pool_ = std::make_unique<ThreadPool>(options.threads);
 
@@ -193,7 +193,6 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
   // since every layer then builds on its error (bf16 overall: 24 flips with it, 16 without).
   const gemm::Precision fp32 = gemm::Precision::kF32;
   embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E, fp32));
-  const int F = c.intermediate_size;
 
   groups_.resize(c.num_hidden_groups);
   std::vector<int> runs_of_group(c.num_hidden_groups, 0);
