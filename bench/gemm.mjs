@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // GEMM throughput on ALBERT's shapes against this machine's measured FMA peak.
 //
-//   node bench/gemm.mjs [--threads 2] [--seconds 1] [--quick] [--record]
+//   node bench/gemm.mjs [--threads 2] [--seconds 1] [--isa NAME] [--quick] [--record]
 //
-// --seconds: timed seconds per case (over all rounds).
+// --seconds: timed seconds per case (over all rounds). --isa: time that fp32 kernel (scalar,
+// avx2, avx512 or neon; default the best the CPU has) against its own FMA peak; a kernel other
+// than the best one is timed without the bf16 columns and recorded in its own section.
 //
 // Each case packs B once, then times single gemm calls natively (_testing.benchGemm: one
 // untimed warm-up, then per-call wall times), in 5 rounds interleaved across all cases; the
@@ -23,13 +25,13 @@ import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
-const SECTION = '## GEMM';
 
 const { values: opts } = parseArgs({
   options: {
     threads: { type: 'string', default: '2' },
     seconds: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
+    isa: { type: 'string' },
     record: { type: 'boolean', default: false },
   },
 });
@@ -40,6 +42,21 @@ const addon = process.env.ALBERT_NATIVE_ADDON ?? path.join(ROOT, 'build', 'Relea
 const native = createRequire(import.meta.url)(addon);
 const t = native._testing;
 const cpu = native.cpuFeatures();
+const isa = opts.isa ?? cpu.best;
+if (isa !== 'scalar' && !cpu[isa]) {
+  process.stderr.write(`--isa ${isa}: not an ISA this CPU has (scalar${['avx2', 'avx512', 'neon'].filter((x) => cpu[x]).map((x) => `, ${x}`).join('')})\n`);
+  process.exit(2);
+}
+// The bf16 kernels do not depend on the fp32 ISA: they are timed with the best one only.
+const withBf16 = isa === cpu.best;
+const SECTION = withBf16 ? '## GEMM' : `## GEMM, ${isa} kernel`;
+// What each fp32 kernel is, for the notes under the table.
+const KERNEL_NOTES = {
+  avx512: '14×32 AVX-512 register tile',
+  avx2: '6×16 AVX2 register tile',
+  neon: '8×12 NEON register tile',
+  scalar: '4×16 portable C++ tile (the reference path; no FMA loop to quote it against)',
+};
 
 // ALBERT-base: hidden 768, FFN 3072, fused QKV 2304, embedding 128 -> 768 projection.
 const NK = [[768, 768], [2304, 768], [3072, 768], [768, 3072], [768, 128]];
@@ -53,7 +70,7 @@ const singlePeak = () => {
   let best = 0;
   for (let i = 0; i < 3; i += 1) {
     waitForQuiet();
-    best = Math.max(best, t.measurePeakGflops(1, 0.3));
+    best = Math.max(best, t.measurePeakGflops(1, 0.3, 'fp32', isa));
   }
   return best;
 };
@@ -126,7 +143,7 @@ function peak() {
   let best = 0;
   for (let i = 0; i < 3; i += 1) {
     waitForQuiet();
-    best = Math.max(best, t.measurePeakGflops(threads, 0.5));
+    best = Math.max(best, t.measurePeakGflops(threads, 0.5, 'fp32', isa));
   }
   return best;
 }
@@ -145,8 +162,7 @@ const pct = (x, p) => `${((100 * x) / p).toFixed(0)}%`;
 
 const loadBefore = os.loadavg()[0];
 const peakBefore = peak();
-const isa = cpu.best;
-const bf16 = cpu.amxbf16 || cpu.avx512bf16;
+const bf16 = withBf16 && (cpu.amxbf16 || cpu.avx512bf16);
 const bf16Kernel = cpu.amxbf16 ? 'AMX' : 'AVX512-BF16';
 const cases = [];
 for (const m of MS) {
@@ -165,7 +181,7 @@ const timed = timeCases(flat);
 const result = new Map(flat.map((c, i) => [c, timed[i]]));
 const peak1 = singlePeak();
 let amxPeak = 0;
-if (cpu.amxbf16) {
+if (bf16 && cpu.amxbf16) {
   for (let i = 0; i < 3; i += 1) {
     waitForQuiet();
     amxPeak = Math.max(amxPeak, t.measurePeakGflops(threads, 0.3, 'bf16'));
@@ -180,35 +196,55 @@ const rows = cases.map((c) => ({
 const peakAfter = peak();
 const fmaPeak = Math.max(peakBefore, peakAfter);
 
+const pctOrDash = (x, p) => (p > 0 ? pct(x, p) : '—');
+const command = `node bench/gemm.mjs${threads !== 2 ? ` --threads ${threads}` : ''}${withBf16 ? '' : ` --isa ${isa}`}`;
+const bf16Note = withBf16
+  ? `bf16 uses ${bf16 ? bf16Kernel : 'nothing (unsupported here)'} with bf16 weights packed once and fp32 accumulation` +
+    `${amxPeak ? ` (measured AMX TDPBF16PS peak, ${threads} threads: ${fmt(amxPeak)} GFLOP/s)` : ''}. `
+  : `bf16 is not timed here (its kernels do not depend on the fp32 ISA; see the GEMM section). `;
+const fp32Kernel = isa === 'avx512'
+  ? 'fp32 kernel: 14×32 AVX-512 register tile, B packed once in 32-wide panels, A packed per block with in-register ' +
+    '16×16 transposes, K blocked at ≤ 768, C split between threads (rows on 8-row boundaries, columns on 32-wide panel boundaries). '
+  : `fp32 kernel: ${KERNEL_NOTES[isa]}, B packed once in panels of the tile's width, A packed per block, C split between threads. `;
+const bf16Kernels = withBf16
+  ? 'bf16 kernel: AMX 2×2 tiles (32×32 of C per block) over the whole K, A converted to bf16 once per ≤512-row block ' +
+    'into tile-ordered 32-row strips (each K step one contiguous 2 KiB), B in VNNI pairs; C tiles go to an L1 ' +
+    'buffer and the epilogue (bias, activation, residual) of each block runs interleaved with the next block\'s ' +
+    'AMX K loop, writing C once. '
+  : '';
+
 const lines = [
   SECTION,
   '',
   `${new Date().toISOString().slice(0, 10)} · ${cpuModel()} · ${os.cpus().length} logical CPUs · ${threads} threads · ` +
-    `node ${process.version} · \`node bench/gemm.mjs${threads !== 2 ? ` --threads ${threads}` : ''}\``,
+    `node ${process.version} · \`${command}\``,
   '',
-  `Measured fp32 FMA peak (${isa} FMA chains, ${threads} threads): **${fmt(fmaPeak)} GFLOP/s** ` +
-    `(${fmt(peakBefore)} before, ${fmt(peakAfter)} after the GEMM runs; 1 thread: ${fmt(peak1)}). ` +
-    `fp32 uses the ${isa} kernel; bf16 uses ${bf16 ? bf16Kernel : 'nothing (unsupported here)'} with bf16 weights ` +
-    `packed once and fp32 accumulation${amxPeak ? ` (measured AMX TDPBF16PS peak, ${threads} threads: ${fmt(amxPeak)} GFLOP/s)` : ''}. ` +
+  (fmaPeak > 0
+    ? `Measured fp32 FMA peak (${isa} FMA chains, ${threads} threads): **${fmt(fmaPeak)} GFLOP/s** ` +
+      `(${fmt(peakBefore)} before, ${fmt(peakAfter)} after the GEMM runs; 1 thread: ${fmt(peak1)}). `
+    : 'No FMA peak to quote: the scalar path has no vector FMA loop. ') +
+    `fp32 uses the ${isa} kernel; ${bf16Note}` +
     `Load average when the run started: ${loadBefore.toFixed(2)}; ` +
     `${noisy} of ${measurements} measurements could not wait for idle CPUs (other processes running).`,
   '',
-  '| M×N×K | fp32 GFLOP/s median (best) | fp32 % of FMA peak | bf16 GFLOP/s median (best) | bf16 / fp32 | bf16 % of AMX peak |',
-  '|---|---:|---:|---:|---:|---:|',
-  ...rows.map(({ shape, f32, b16, peak: p }) =>
-    `| ${shape} | ${fmt(f32.median)} (${fmt(f32.best)}) | ${pct(f32.median, p ?? fmaPeak)} | ` +
-    `${b16 ? `${fmt(b16.median)} (${fmt(b16.best)})` : '—'} | ${b16 ? `${(b16.median / f32.median).toFixed(2)}×` : '—'} | ` +
-    `${b16 && amxPeak ? pct(b16.median, amxPeak) : '—'} |`),
+  ...(withBf16
+    ? [
+      '| M×N×K | fp32 GFLOP/s median (best) | fp32 % of FMA peak | bf16 GFLOP/s median (best) | bf16 / fp32 | bf16 % of AMX peak |',
+      '|---|---:|---:|---:|---:|---:|',
+    ]
+    : ['| M×N×K | fp32 GFLOP/s median (best) | fp32 % of FMA peak |', '|---|---:|---:|']),
+  ...rows.map(({ shape, f32, b16, peak: p }) => {
+    const fp32Cells = `| ${shape} | ${fmt(f32.median)} (${fmt(f32.best)}) | ${pctOrDash(f32.median, p ?? fmaPeak)} |`;
+    if (!withBf16) return fp32Cells;
+    return `${fp32Cells} ${b16 ? `${fmt(b16.median)} (${fmt(b16.best)})` : '—'} | ` +
+      `${b16 ? `${(b16.median / f32.median).toFixed(2)}×` : '—'} | ${b16 && amxPeak ? pct(b16.median, amxPeak) : '—'} |`;
+  }),
   '',
   'Reading the table: this is a shared VM, and its speed drifts by ±20% over minutes even when its own CPUs are ' +
     'idle (neighbours on the host); the median is what a call typically got during this run, the best call ' +
     'approximates the uncontended speed. The FMA peak is measured in short bursts, so the percentages are ' +
-    'conservative. fp32 kernel: 14×32 AVX-512 register tile, B packed once in 32-wide panels, A packed per ' +
-    'block with in-register 16×16 transposes, K blocked at ≤ 768, C split between threads (rows on 8-row boundaries, columns on 32-wide panel boundaries). ' +
-    'bf16 kernel: AMX 2×2 tiles (32×32 of C per block) over the whole K, A converted to bf16 once per ≤512-row block ' +
-    'into tile-ordered 32-row strips (each K step one contiguous 2 KiB), B in VNNI pairs; C tiles go to an L1 ' +
-    'buffer and the epilogue (bias, activation, residual) of each block runs interleaved with the next block\'s ' +
-    'AMX K loop, writing C once. Attention rows: `gemm()` without a pool, B = K packed per call (Q·Kᵀ) or read in place (P·V).',
+    `conservative. ${fp32Kernel}${bf16Kernels}` +
+    'Attention rows: `gemm()` without a pool, B = K packed per call (Q·Kᵀ) or read in place (P·V).',
   '',
 ];
 const section = lines.join('\n');

@@ -198,15 +198,23 @@ Napi::Value Activation(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// measurePeakGflops(threads, seconds, precision = 'fp32'): the FMA peak, or with 'bf16' the
-// AMX peak (0 without AMX).
+// measurePeakGflops(threads, seconds, precision = 'fp32', isa): the FMA peak of the best
+// ISA, or of `isa` when given (0 for 'scalar'); with 'bf16' the AMX peak (0 without AMX).
 Napi::Value MeasurePeakGflops(const Napi::CallbackInfo& info) {
   const int threads = info.Length() > 0 ? info[0].As<Napi::Number>().Int32Value() : 1;
   const double seconds = info.Length() > 1 ? info[1].As<Napi::Number>().DoubleValue() : 0.5;
   const std::string precision = info.Length() > 2 ? info[2].ToString().Utf8Value() : "fp32";
   if (precision != "fp32" && precision != "bf16") throw std::invalid_argument("precision must be fp32 or bf16");
-  const auto p = precision == "bf16" ? gemm::Precision::kBF16 : gemm::Precision::kF32;
-  return Napi::Number::New(info.Env(), gemm::measure_peak_gflops(threads, seconds, p));
+  const bool has_isa = info.Length() > 3 && !info[3].IsUndefined();
+  if (has_isa && precision == "bf16") throw std::invalid_argument("isa applies to the fp32 peak only");
+  double gflops = 0.0;
+  if (has_isa) {
+    gflops = gemm::measure_fma_peak_gflops(albert::parse_isa(info[3].ToString().Utf8Value()), threads, seconds);
+  } else {
+    const auto p = precision == "bf16" ? gemm::Precision::kBF16 : gemm::Precision::kF32;
+    gflops = gemm::measure_peak_gflops(threads, seconds, p);
+  }
+  return Napi::Number::New(info.Env(), gflops);
 }
 
 // benchGemm({isa, precision, bf16Path, m, n, k, threads, iterations, packed, activation, bias, residual})

@@ -112,9 +112,15 @@ test('ALBERT_ISA selects the ISA and rejects bad values clearly', () => {
   }
 });
 
-test('measured FMA peak is positive', () => {
-  if (cpu.best === 'scalar') return;
-  assert.ok(t.measurePeakGflops(1, 0.05) > 1);
+test('measured FMA peak: the best ISA by default, or the one asked for (bench/gemm.mjs --isa)', () => {
+  const vectorIsas = ['avx2', 'avx512', 'neon'].filter((isa) => cpu[isa]);
+  if (vectorIsas.length > 0) assert.ok(t.measurePeakGflops(1, 0.05) > 1);
+  for (const isa of vectorIsas) assert.ok(t.measurePeakGflops(1, 0.05, 'fp32', isa) > 1, isa);
+  assert.is(t.measurePeakGflops(1, 0.05, 'fp32', 'scalar'), 0);
+  const missing = ['avx2', 'avx512', 'neon'].find((isa) => !cpu[isa]);
+  if (missing) assert.throws(() => t.measurePeakGflops(1, 0.05, 'fp32', missing), /not supported by this CPU/);
+  assert.throws(() => t.measurePeakGflops(1, 0.05, 'fp32', 'bogus'), /unknown ISA 'bogus'/);
+  assert.throws(() => t.measurePeakGflops(1, 0.05, 'bf16', 'avx2'), /fp32 peak only/);
 });
 
 test.run();

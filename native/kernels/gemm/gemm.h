@@ -104,6 +104,10 @@ void gemm(Isa isa, int m, int n, int k, const float* a, int lda, const float* b,
 // independent FMA chains on the widest vectors the CPU has for `seconds`): the peak that GEMM
 // efficiency is quoted against. With kBF16: the AMX TDPBF16PS throughput (0 without AMX).
 double measure_peak_gflops(int threads, double seconds, Precision precision = Precision::kF32);
+// The fp32 FMA throughput of one ISA's vectors (0 for kScalar, which has no FMA loop), so that
+// a kernel other than the best one can be quoted against its own peak. Throws
+// std::runtime_error when the CPU lacks the ISA.
+double measure_fma_peak_gflops(Isa isa, int threads, double seconds);
 
 // Plain triple loop in float, the reference every ISA path is tested against.
 void gemm_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,

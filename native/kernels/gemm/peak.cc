@@ -4,6 +4,8 @@
 // frequency licences and hypervisors move the clock.
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -52,24 +54,32 @@ double run_peak(const PeakLoop& loop, int threads, double seconds) {
 }  // namespace
 #endif
 
-double measure_peak_gflops(int threads, double seconds, Precision precision) {
+double measure_fma_peak_gflops(Isa isa, int threads, double seconds) {
+  if (!cpu_supports(isa)) throw std::runtime_error(std::string("FMA peak: ISA '") + isa_name(isa) + "' is not supported by this CPU");
+  switch (isa) {
 #if defined(ALBERT_X86)
-  if (precision == Precision::kBF16) {
-    if (!cpu_has_amx_bf16()) return 0.0;
-    return run_peak({detail::amx_dp_loop, 4.0 * 16 * 16 * 32 * 2, 1 << 12}, threads, seconds);
-  }
-  if (cpu_supports(Isa::kAvx512)) {
-    return run_peak({detail::avx512_fma_loop, 2.0 * 16 * detail::kAvx512FmaChains, 1 << 16}, threads, seconds);
-  }
-  if (cpu_supports(Isa::kAvx2)) {
-    return run_peak({detail::avx2_fma_loop, 2.0 * 8 * detail::kAvx2FmaChains, 1 << 16}, threads, seconds);
-  }
-#elif defined(ALBERT_ARM64)
-  if (precision == Precision::kF32) {
-    return run_peak({detail::neon_fma_loop, 2.0 * 4 * detail::kNeonFmaChains, 1 << 16}, threads, seconds);
-  }
+    case Isa::kAvx512:
+      return run_peak({detail::avx512_fma_loop, 2.0 * 16 * detail::kAvx512FmaChains, 1 << 16}, threads, seconds);
+    case Isa::kAvx2:
+      return run_peak({detail::avx2_fma_loop, 2.0 * 8 * detail::kAvx2FmaChains, 1 << 16}, threads, seconds);
 #endif
-  return 0.0;
+#if defined(ALBERT_ARM64)
+    case Isa::kNeon:
+      return run_peak({detail::neon_fma_loop, 2.0 * 4 * detail::kNeonFmaChains, 1 << 16}, threads, seconds);
+#endif
+    default:
+      return 0.0;  // the scalar path has no vector FMA loop to compare with
+  }
+}
+
+double measure_peak_gflops(int threads, double seconds, Precision precision) {
+  if (precision == Precision::kBF16) {
+#if defined(ALBERT_X86)
+    if (cpu_has_amx_bf16()) return run_peak({detail::amx_dp_loop, 4.0 * 16 * 16 * 32 * 2, 1 << 12}, threads, seconds);
+#endif
+    return 0.0;
+  }
+  return measure_fma_peak_gflops(best_isa(), threads, seconds);
 }
 
 }  // namespace gemm
