@@ -15,7 +15,6 @@
 // the script waits (up to 30 s) for the CPUs to be idle and reports how often they were not.
 // Attention's unpacked products run on 1 thread: attention parallelises over heads and calls
 // gemm() without a pool. --record replaces the "## GEMM" section of bench/RESULTS.md.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -23,8 +22,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { cpuModel, recordSection } from './results.mjs';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
 
 const { values: opts } = parseArgs({
   options: {
@@ -148,14 +148,6 @@ function peak() {
   return best;
 }
 
-function cpuModel() {
-  try {
-    const out = execFileSync('lscpu', { encoding: 'utf8' });
-    return /Model name:\s*(.+)/.exec(out)?.[1].trim() ?? os.cpus()[0].model;
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
-  }
-}
 
 const fmt = (x) => x.toFixed(1);
 const pct = (x, p) => `${((100 * x) / p).toFixed(0)}%`;
@@ -250,16 +242,4 @@ const lines = [
 const section = lines.join('\n');
 process.stdout.write(`${section}\n`);
 
-if (opts.record) {
-  const old = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const start = old.indexOf(`${SECTION}\n`);
-  let next;
-  if (start < 0) {
-    next = `${old.trimEnd()}\n\n${section}`;
-  } else {
-    const after = old.indexOf('\n## ', start + SECTION.length);
-    next = old.slice(0, start) + section + (after < 0 ? '' : `\n${old.slice(after + 1)}`);
-  }
-  fs.writeFileSync(RESULTS, next.endsWith('\n') ? next : `${next}\n`);
-  process.stderr.write(`recorded in ${path.relative(ROOT, RESULTS)}\n`);
-}
+if (opts.record) process.stderr.write(`recorded in ${recordSection(section)}\n`);

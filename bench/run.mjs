@@ -24,13 +24,12 @@ import {
   markdownSection,
   tableRows,
   targetRows,
-  writeSection,
 } from './model/report.mjs';
 import { timeInterleaved } from './model/timing.mjs';
+import { recordSection } from './results.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODEL_DIR = path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'models', 'albert-base-random');
-const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
 const REFERENCE = 'onnxruntime-node';
 const BF16 = 'albert-native bf16';
 
@@ -150,8 +149,7 @@ async function main() {
   console.log(`\n${section}`);
   if (problems.length) console.error(`engine accuracy problems (fp32 vs ORT > 1e-3):\n  ${problems.join('\n  ')}`);
   if (options.record) {
-    writeSection(RESULTS_FILE, section);
-    log(`recorded in ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+    log(`recorded in ${recordSection(section)}`);
   }
   log('done');
 }

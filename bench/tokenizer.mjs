@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { AlbertTokenizer, SentencePieceProcessor } from 'albert-native';
 import { buildCorpus } from './tokenizer/corpus.mjs';
+import { cpuModel } from './results.mjs';
 import { writeHfTokenizer } from './tokenizer/hf-json.mjs';
 
 const MODEL = fileURLToPath(new URL('../test/fixtures/tokenizer/albert-30k.model', import.meta.url));
@@ -117,7 +118,7 @@ function timeSpmEncode() {
 }
 
 function report(rows) {
-  const cpu = cpuModel();
+  const cpu = `${cpuModel()} (${cpus().length} CPUs visible)`;
   console.log(`\nTokenizer benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpu}, Node ${process.version}`);
   console.log(`corpus: ${corpus.lines.length} lines, ${(corpus.bytes / 1e6).toFixed(2)} MB (${corpus.uniqueLines} distinct English lines of the goldens, repeated); model albert-30k (30,000 pieces)`);
   console.log(`load: albert-native ${oursLoadMs.toFixed(0)} ms${hf ? `, transformers.js ${hf.loadMs.toFixed(0)} ms` : ''}`);
@@ -147,8 +148,3 @@ function goldenAgreement() {
   return { ours: share((t) => ours.encode(t).inputIds), hf: hf ? share((t) => hf.tokenizer.encode(t)) : null, lines: golden.length };
 }
 
-function cpuModel() {
-  const r = spawnSync('lscpu', [], { encoding: 'utf8' });
-  const m = /Model name:\s*(.+)/.exec(r.stdout ?? '');
-  return `${m ? m[1].trim() : cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs visible)`;
-}

@@ -3,6 +3,7 @@
 // std::runtime_error) becomes a JS Error with the same message.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -217,6 +218,9 @@ Napi::Value MeasurePeakGflops(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), gflops);
 }
 
+// True when the test asks for the scalar reference (isa: 'reference').
+bool is_reference(const Napi::Object& o) { return get_string(o, "isa", "") == "reference"; }
+
 // benchGemm({isa, precision, bf16Path, m, n, k, threads, iterations, packed, activation, bias, residual})
 // -> Float64Array of seconds per call (B packed once beforehand; one untimed warm-up call).
 Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
@@ -262,8 +266,53 @@ Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
   return times;
 }
 
-// True when the test asks for the scalar reference (isa: 'reference').
-bool is_reference(const Napi::Object& o) { return get_string(o, "isa", "") == "reference"; }
+
+// benchVector({kernel, isa | 'reference', rows, cols, iterations}) -> Float64Array of seconds
+// per call of one in-place vector kernel over a [rows, cols] matrix: kernel 'softmax' (rows of
+// attention scores, scale 1/8), 'layerNorm' (rows of hidden states) or an activation name
+// ('gelu_new', 'gelu', 'relu', 'tanh', ...; over all rows * cols elements). The input is
+// restored outside the timed region before every call, so each call sees the same values
+// (repeated in place, GELU would shrink them towards subnormals).
+Napi::Value BenchVector(const Napi::CallbackInfo& info) {
+  Napi::Object o = info[0].As<Napi::Object>();
+  const std::string kernel = get_string(o, "kernel", "");
+  const int rows = get_int(o, "rows", 1), cols = get_int(o, "cols", 1);
+  if (rows < 1 || cols < 1) throw std::invalid_argument("rows and cols must be positive");
+  const int iterations = std::max(1, get_int(o, "iterations", 10));
+  const bool reference = is_reference(o);
+  const Isa isa = reference ? Isa::kScalar : isa_option(o);
+  const std::size_t count = static_cast<std::size_t>(rows) * cols;
+  std::vector<float> input(count), x(count), gamma(cols, 1.25f), beta(cols, -0.5f);
+  for (std::size_t i = 0; i < count; ++i) input[i] = static_cast<float>((i * 7919) % 2000) * 2e-3f - 2.0f;
+  std::function<void()> run;
+  if (kernel == "softmax") {
+    run = [&] { reference ? albert::softmax_rows_scalar(x.data(), rows, cols, 0.125f)
+                          : albert::softmax_rows(isa, x.data(), rows, cols, 0.125f); };
+  } else if (kernel == "layerNorm") {
+    run = [&] {
+      reference ? albert::layer_norm_scalar(x.data(), rows, cols, cols, gamma.data(), beta.data(), 1e-12f)
+                : albert::layer_norm(isa, x.data(), rows, cols, cols, gamma.data(), beta.data(), 1e-12f);
+    };
+  } else {
+    albert::Activation act;
+    try {
+      act = albert::parse_activation(kernel);
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument("benchVector: kernel must be softmax, layerNorm or an activation name, got '" + kernel + "'");
+    }
+    const int n = static_cast<int>(count);
+    run = [&, act, n] { reference ? albert::apply_activation_scalar(act, x.data(), n) : albert::apply_activation(isa, act, x.data(), n); };
+  }
+  auto times = Napi::Float64Array::New(info.Env(), iterations);
+  for (int i = -1; i < iterations; ++i) {  // i = -1: one untimed warm-up call
+    std::copy(input.begin(), input.end(), x.begin());
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (i >= 0) times[i] = seconds;
+  }
+  return times;
+}
 
 // softmax({isa | 'reference', x: Float32Array [rows, cols], rows, cols, scale}) -> new array.
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
@@ -364,6 +413,7 @@ void InitKernelTesting(Napi::Env env, Napi::Object exports) {
   t.Set("activation", Napi::Function::New<Guarded<Activation>>(env, "activation"));
   t.Set("measurePeakGflops", Napi::Function::New<Guarded<MeasurePeakGflops>>(env, "measurePeakGflops"));
   t.Set("benchGemm", Napi::Function::New<Guarded<BenchGemm>>(env, "benchGemm"));
+  t.Set("benchVector", Napi::Function::New<Guarded<BenchVector>>(env, "benchVector"));
   t.Set("softmax", Napi::Function::New<Guarded<Softmax>>(env, "softmax"));
   t.Set("layerNorm", Napi::Function::New<Guarded<LayerNorm>>(env, "layerNorm"));
   t.Set("attention", Napi::Function::New<Guarded<Attention>>(env, "attention"));

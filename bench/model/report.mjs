@@ -1,10 +1,9 @@
 // Formatting: the console table, the targets from issue #4, and the
 // `## Model vs onnxruntime-node` section of bench/RESULTS.md.
 
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 
+import { readLscpu } from '../results.mjs';
 import { pairedRatio } from './timing.mjs';
 
 export const SECTION_TITLE = '## Model vs onnxruntime-node';
@@ -28,15 +27,6 @@ export function environment({ ortVersion, isa, threads, argv, loadAtStart }) {
 
 function formatLoad([one, five]) {
   return `${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min)`;
-}
-
-function readLscpu() {
-  try {
-    const text = execFileSync('lscpu', { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-    return Object.fromEntries(text.split('\n').map((l) => l.split(/:\s+/, 2)).filter((kv) => kv.length === 2));
-  } catch {
-    return {};
-  }
 }
 
 /**
@@ -182,22 +172,4 @@ export function markdownSection({ env, rows, bf16, targets, problems, memory, me
     );
   }
   return `${parts.join('\n')}\n`;
-}
-
-/** Replaces (or appends) this harness's section, keeping every other section as it is. */
-export function writeSection(file, section) {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === SECTION_TITLE);
-  let updated;
-  if (start === -1) {
-    updated = `${text.replace(/\n*$/, '\n\n')}${section}`;
-  } else {
-    let end = lines.findIndex((l, i) => i > start && /^##?\s/.test(l));
-    if (end === -1) end = lines.length;
-    const before = lines.slice(0, start).join('\n');
-    const after = lines.slice(end).join('\n');
-    updated = `${before}${before ? '\n' : ''}${section}${after ? `\n${after}` : ''}`;
-  }
-  fs.writeFileSync(file, updated.replace(/\n*$/, '\n'));
 }

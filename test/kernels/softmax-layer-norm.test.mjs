@@ -47,4 +47,18 @@ for (const isa of fp32Isas) {
   });
 }
 
+// bench/kernels.mjs times these kernels through _testing.benchVector.
+test('benchVector: one time per call for every kernel kind and ISA; unknown kernels refused', () => {
+  for (const kernel of ['softmax', 'layerNorm', 'gelu_new', 'tanh']) {
+    for (const isa of ['reference', ...fp32Isas]) {
+      const times = t.benchVector({ kernel, isa, rows: 3, cols: 37, iterations: 4 });
+      assert.instance(times, Float64Array);
+      assert.is(times.length, 4);
+      assert.ok(times.every((s) => s > 0 && s < 1), `${kernel} ${isa}: ${Array.from(times)}`);
+    }
+  }
+  assert.throws(() => t.benchVector({ kernel: 'bogus', rows: 2, cols: 2 }), /kernel must be softmax, layerNorm or an activation name, got 'bogus'/);
+  assert.throws(() => t.benchVector({ kernel: 'softmax', rows: 0, cols: 2 }), /rows and cols must be positive/);
+});
+
 test.run();
