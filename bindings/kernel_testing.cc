@@ -266,7 +266,6 @@ Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
   return times;
 }
 
-
 // benchVector({kernel, isa | 'reference', rows, cols, iterations}) -> Float64Array of seconds
 // per call of one in-place vector kernel over a [rows, cols] matrix: kernel 'softmax' (rows of
 // attention scores, scale 1/8), 'layerNorm' (rows of hidden states) or an activation name
@@ -286,12 +285,14 @@ Napi::Value BenchVector(const Napi::CallbackInfo& info) {
   for (std::size_t i = 0; i < count; ++i) input[i] = static_cast<float>((i * 7919) % 2000) * 2e-3f - 2.0f;
   std::function<void()> run;
   if (kernel == "softmax") {
-    run = [&] { reference ? albert::softmax_rows_scalar(x.data(), rows, cols, 0.125f)
-                          : albert::softmax_rows(isa, x.data(), rows, cols, 0.125f); };
+    run = [&] {
+      if (reference) albert::softmax_rows_scalar(x.data(), rows, cols, 0.125f);
+      else albert::softmax_rows(isa, x.data(), rows, cols, 0.125f);
+    };
   } else if (kernel == "layerNorm") {
     run = [&] {
-      reference ? albert::layer_norm_scalar(x.data(), rows, cols, cols, gamma.data(), beta.data(), 1e-12f)
-                : albert::layer_norm(isa, x.data(), rows, cols, cols, gamma.data(), beta.data(), 1e-12f);
+      if (reference) albert::layer_norm_scalar(x.data(), rows, cols, cols, gamma.data(), beta.data(), 1e-12f);
+      else albert::layer_norm(isa, x.data(), rows, cols, cols, gamma.data(), beta.data(), 1e-12f);
     };
   } else {
     albert::Activation act;
@@ -301,7 +302,10 @@ Napi::Value BenchVector(const Napi::CallbackInfo& info) {
       throw std::invalid_argument("benchVector: kernel must be softmax, layerNorm or an activation name, got '" + kernel + "'");
     }
     const int n = static_cast<int>(count);
-    run = [&, act, n] { reference ? albert::apply_activation_scalar(act, x.data(), n) : albert::apply_activation(isa, act, x.data(), n); };
+    run = [&, act, n] {
+      if (reference) albert::apply_activation_scalar(act, x.data(), n);
+      else albert::apply_activation(isa, act, x.data(), n);
+    };
   }
   auto times = Napi::Float64Array::New(info.Env(), iterations);
   for (int i = -1; i < iterations; ++i) {  // i = -1: one untimed warm-up call
