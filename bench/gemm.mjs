@@ -14,7 +14,8 @@
 // threads. On a shared machine other processes skew everything, so before each measurement
 // the script waits (up to 30 s) for the CPUs to be idle and reports how often they were not.
 // Attention's unpacked products run on 1 thread: attention parallelises over heads and calls
-// gemm() without a pool. --record replaces the "## GEMM" section of bench/RESULTS.md.
+// gemm() without a pool. --record replaces the "## GEMM" section of bench/RESULTS.md (with
+// --isa, its own "## GEMM, <isa> kernel" section).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -43,8 +44,9 @@ const native = createRequire(import.meta.url)(addon);
 const t = native._testing;
 const cpu = native.cpuFeatures();
 const isa = opts.isa ?? cpu.best;
-if (isa !== 'scalar' && !cpu[isa]) {
-  process.stderr.write(`--isa ${isa}: not an ISA this CPU has (scalar${['avx2', 'avx512', 'neon'].filter((x) => cpu[x]).map((x) => `, ${x}`).join('')})\n`);
+const available = ['scalar', ...['avx2', 'avx512', 'neon'].filter((x) => cpu[x])];
+if (!available.includes(isa)) {
+  process.stderr.write(`--isa ${isa}: not an ISA this CPU has (${available.join(', ')})\n`);
   process.exit(2);
 }
 // The bf16 kernels do not depend on the fp32 ISA: they are timed with the best one only.
