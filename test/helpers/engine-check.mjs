@@ -13,7 +13,6 @@ import * as assert from 'uvu/assert';
 import { compare, int32, loadGolden, modelDir, paddingSkipper } from './golden.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const TINY = ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-tokcls', 'tiny-qa', 'tiny-mc'];
 
 /** Runs a command in the repository root: { status, stdout, stderr, output (all of it) }. */
 export function run(cmd, args, timeout, env = process.env) {

@@ -11,6 +11,8 @@ export const FIXTURES = join(here, '..', 'fixtures');
 export const SHARED_MODELS = join(here, '..', '..', '..', 'shared', 'fixtures', 'models');
 export const BASE_MODEL_DIR = join(SHARED_MODELS, 'albert-base-random');
 export const hasBaseModel = existsSync(join(BASE_MODEL_DIR, 'model.safetensors'));
+// The tiny checkpoints in test/fixtures/models, one per head family (names for modelDir).
+export const TINY_MODELS = ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-tokcls', 'tiny-qa', 'tiny-mc'];
 
 export function modelDir(name) {
   return join(FIXTURES, 'models', name);

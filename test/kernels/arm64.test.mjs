@@ -10,7 +10,8 @@ import { delimiter, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { buildEngineCheck, checkOutputs, fixtureBundles, readOutputs, ROOT, run, TINY } from '../helpers/engine-check.mjs';
+import { buildEngineCheck, checkOutputs, fixtureBundles, readOutputs, ROOT, run } from '../helpers/engine-check.mjs';
+import { TINY_MODELS } from '../helpers/golden.mjs';
 
 // Two cross compilers: GCC, and clang (the family of Apple's toolchain, for macOS on Apple
 // silicon), which uses GCC's AArch64 headers, libraries and linker.
@@ -53,7 +54,7 @@ function registerTests(toolchain) {
     assert.match(r.stdout, /^vector neon: \d+ cases ok$/m, r.output);
   });
 
-  for (const name of TINY) {
+  for (const name of TINY_MODELS) {
     for (const isa of ['neon', 'scalar']) {
       test(`${name} matches Hugging Face (${label}, isa ${isa})`, () => {
         const f = fixture(name);

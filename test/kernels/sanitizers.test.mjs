@@ -13,7 +13,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpuInfo } from 'albert-native';
 
-import { buildEngineCheck, checkOutputs, fixtureBundles, readOutputs, ROOT, run, TINY } from '../helpers/engine-check.mjs';
+import { buildEngineCheck, checkOutputs, fixtureBundles, readOutputs, ROOT, run } from '../helpers/engine-check.mjs';
+import { TINY_MODELS } from '../helpers/golden.mjs';
 
 const BUILD_DIR = join(ROOT, 'build', 'engine-check-sanitizers');  // build/ is git-ignored
 const SANITIZE = '-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer';
@@ -60,7 +61,7 @@ function registerTests(tmp) {
   });
 
   const fixture = fixtureBundles(tmp);
-  for (const name of TINY) {
+  for (const name of TINY_MODELS) {
     test(`${name}: every fp32 ISA matches Hugging Face, every bf16 kernel runs, no sanitizer report`, () => {
       const f = fixture(name);
       for (const isa of cpuInfo().supportedIsas) {

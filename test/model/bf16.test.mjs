@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertError, AlbertModel, cpuInfo } from 'albert-native';
-import { BASE_MODEL_DIR, hasBaseModel, int32, loadGolden, modelDir } from '../helpers/golden.mjs';
+import { BASE_MODEL_DIR, hasBaseModel, int32, loadGolden, modelDir, TINY_MODELS } from '../helpers/golden.mjs';
 
 const cpu = cpuInfo();
 
@@ -132,7 +132,7 @@ async function checkBf16Shapes(path, name) {
 
 for (const path of cpu.supportedBf16Paths) {
   test(`bf16 ${path} on every tiny fixture: cosine >= 0.999 per token against fp32`, async () => {
-    for (const name of ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-mc', 'tiny-qa', 'tiny-tokcls']) await checkBf16Shapes(path, name);
+    for (const name of TINY_MODELS) await checkBf16Shapes(path, name);
   });
 
   test(`bf16 ${path} on tiny-pretraining stays close to the fp32 goldens`, () => checkBf16(path, modelDir('tiny-pretraining'), { minCosine: 0.999, minTop1: 0.95 }));

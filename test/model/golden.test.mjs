@@ -3,9 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertModel, cpuInfo } from 'albert-native';
-import { BASE_MODEL_DIR, compare, hasBaseModel, int32, loadGolden, modelDir, paddingSkipper } from '../helpers/golden.mjs';
+import { BASE_MODEL_DIR, compare, hasBaseModel, int32, loadGolden, modelDir, paddingSkipper, TINY_MODELS } from '../helpers/golden.mjs';
 
-const TINY = ['tiny-pretraining', 'tiny-groups-seqcls', 'tiny-tokcls', 'tiny-qa', 'tiny-mc'];
 const ISAS = cpuInfo().supportedIsas;
 
 function pick(out, name, get, refs) {
@@ -69,7 +68,7 @@ async function checkModel(label, dir, isa, { headFor = () => undefined } = {}) {
 }
 
 for (const isa of ISAS) {
-  for (const name of TINY) {
+  for (const name of TINY_MODELS) {
     test(`${name} matches Hugging Face (isa ${isa})`, () => checkModel(name, modelDir(name), isa));
   }
 }
