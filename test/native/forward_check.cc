@@ -122,35 +122,25 @@ void load_bundle(const std::string& dir, Bundle& b) {
   }
 }
 
-const std::string& field(const std::map<std::string, std::string>& c, const char* key) {
-  auto it = c.find(key);
-  if (it == c.end()) throw std::runtime_error(std::string("bundle.txt: config ") + key + " missing");
-  return it->second;
-}
-
-double number_field(const std::map<std::string, std::string>& c, const char* key) {
-  const std::string& text = field(c, key);
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end) throw std::runtime_error(std::string("bundle.txt: config ") + key + " is not a number");
-  return value;
-}
-
-int int_field(const std::map<std::string, std::string>& c, const char* key) {
-  return static_cast<int>(number_field(c, key));
-}
-
-// bundle.txt's config records, read as the binding reads the JS config object.
+// bundle.txt's config records, read as the binding reads the JS config object: through
+// albert::config_from_fields, which asks for each key by type.
 struct BundleConfigFields {
   const std::map<std::string, std::string>& records;
-  int integer(const char* key) const { return int_field(records, key); }
-  double number(const char* key) const { return number_field(records, key); }
-  std::string text(const char* key) const { return field(records, key); }
-};
 
-albert::ModelConfig parse_config(const std::map<std::string, std::string>& c) {
-  return albert::config_from_fields(BundleConfigFields{c});
-}
+  const std::string& text(const char* key) const {
+    auto it = records.find(key);
+    if (it == records.end()) throw std::runtime_error(std::string("bundle.txt: config ") + key + " missing");
+    return it->second;
+  }
+  double number(const char* key) const {
+    const std::string& value = text(key);
+    char* end = nullptr;
+    const double parsed = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end) throw std::runtime_error(std::string("bundle.txt: config ") + key + " is not a number");
+    return parsed;
+  }
+  int integer(const char* key) const { return static_cast<int>(number(key)); }
+};
 
 // Appends a tensor's floats to bin and its index line to index.
 void write_output(std::ofstream& index, std::ofstream& bin, const std::string& case_name, const std::string& name,
@@ -197,7 +187,7 @@ int run_forward_check(const char* bundle_dir, const char* isa, const char* out_f
       options.precision = albert::gemm::Precision::kBF16;
       options.bf16_path = albert::gemm::parse_bf16_path(bf16_path);
     }
-    const albert::AlbertModel model(parse_config(bundle.config), bundle.weights, options);
+    const albert::AlbertModel model(albert::config_from_fields(BundleConfigFields{bundle.config}), bundle.weights, options);
     run_cases(model, bundle, out_file);
     return 0;
   } catch (const std::exception& e) {
