@@ -17,15 +17,13 @@
 // gemm() without a pool. --record replaces the "## GEMM" section of bench/RESULTS.md (with
 // --isa, its own "## GEMM, <isa> kernel" section).
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { native } from './addon.mjs';
+import { summarize } from './model/timing.mjs';
 import { cpuModel, recordSection } from './results.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const { values: opts } = parseArgs({
   options: {
@@ -39,8 +37,6 @@ const { values: opts } = parseArgs({
 const threads = Number(opts.threads);
 const seconds = Number(opts.seconds);
 
-const addon = process.env.ALBERT_NATIVE_ADDON ?? path.join(ROOT, 'build', 'Release', 'albert_native.node');
-const native = createRequire(import.meta.url)(addon);
 const t = native._testing;
 const cpu = native.cpuFeatures();
 const isa = opts.isa ?? cpu.best;
@@ -109,11 +105,6 @@ function waitForQuiet() {
   }
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
 // Per-call seconds of one case over `budget` seconds (one untimed warm-up call inside).
 function sampleCase(c, budget) {
   const th = c.threads ?? threads;
@@ -137,7 +128,7 @@ function timeCases(cases) {
   }
   return cases.map((c, i) => {
     const flops = 2 * c.m * c.n * c.k;
-    return { median: flops / median(samples[i]) / 1e9, best: flops / Math.min(...samples[i]) / 1e9 };
+    return { median: flops / summarize(samples[i]).median / 1e9, best: flops / Math.min(...samples[i]) / 1e9 };
   });
 }
 

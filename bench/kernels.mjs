@@ -9,14 +9,12 @@
 // table shows nanoseconds per element (median and best call) and the speed-up of the median
 // over the scalar reference. One thread: the model runs these kernels per row block on each
 // of its threads. --record replaces the "## Vector kernels" section of bench/RESULTS.md.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { native } from './addon.mjs';
+import { summarize } from './model/timing.mjs';
 import { cpuModel, recordSection } from './results.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = '## Vector kernels';
 
 const { values: opts } = parseArgs({
@@ -27,8 +25,6 @@ const { values: opts } = parseArgs({
 });
 const seconds = Number(opts.seconds);
 
-const addon = process.env.ALBERT_NATIVE_ADDON ?? path.join(ROOT, 'build', 'Release', 'albert_native.node');
-const native = createRequire(import.meta.url)(addon);
 const t = native._testing;
 const cpu = native.cpuFeatures();
 const isas = ['reference', ...['avx2', 'avx512', 'neon'].filter((isa) => cpu[isa])];
@@ -41,8 +37,6 @@ const KERNELS = [
   { kernel: 'softmax', rows: 12 * 128, cols: 128, use: 'attention scores, 12 heads' },
   { kernel: 'layerNorm', rows: 128, cols: 768, use: 'after attention and FFN' },
 ];
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function timeCase(c, isa, budget) {
   const probe = Math.min(...t.benchVector({ ...c, isa, iterations: 3 }));
@@ -67,10 +61,10 @@ for (let round = 0; round < ROUNDS; round += 1) {
 const ns = (s, c) => (1e9 * s) / (c.rows * c.cols);
 const rows = [];
 for (const c of KERNELS) {
-  const reference = median(samples.get(`${c.kernel}/reference`));
+  const reference = summarize(samples.get(`${c.kernel}/reference`)).median;
   isas.forEach((isa, i) => {
     const xs = samples.get(`${c.kernel}/${isa}`);
-    const med = median(xs);
+    const med = summarize(xs).median;
     const kernel = i === 0 ? `${c.kernel} | ${c.use} | ${c.rows}×${c.cols}` : ' | | ';
     rows.push(`| ${kernel} | ${isa} | ${ns(med, c).toFixed(3)} (${ns(Math.min(...xs), c).toFixed(3)}) | ` +
       `${isa === 'reference' ? '1.0×' : `${(reference / med).toFixed(1)}×`} |`);
