@@ -46,7 +46,10 @@ export async function loadForTask(
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new AlbertError('ERR_NOT_FOUND', `model folder not found: ${dir}`);
   const { tokenizer: given, doLowerCase, keepAccents, removeSpace, modelMaxLength, cleanUpTokenizationSpaces, ...modelOptions } = options;
-  const tokenizerOptions = { doLowerCase, keepAccents, removeSpace, modelMaxLength, cleanUpTokenizationSpaces };
+  // Names every AlbertTokenizerOptions key, or this fails to compile: a key added to the
+  // tokenizer but not taken out above would go to the model's options and be ignored.
+  const tokenizerOptions = { doLowerCase, keepAccents, removeSpace, modelMaxLength, cleanUpTokenizationSpaces } satisfies
+    Record<keyof AlbertTokenizerOptions, unknown>;
   const fromFile = await checkpointHead(dir);
   let head: AlbertHead;
   if (modelOptions.head !== undefined) {
