@@ -15,7 +15,7 @@ export class DoubleArrayTrie {
 
   /** Keys must be distinct; values are non-negative. */
   static build(keys: readonly Uint8Array[], values: readonly number[]): DoubleArrayTrie {
-    const order = keys.map((_, i) => i).sort((a, b) => compareBytes(keys[a], keys[b]));
+    const order = Int32Array.from(keys, (_, i) => i);
     const builder = new Builder(keys, values, order);
     builder.place(0, 0, order.length, 0);
     return builder.finish();
@@ -46,15 +46,11 @@ export class DoubleArrayTrie {
   }
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
 /**
- * Builds the arrays depth-first. Free slots are kept in a linked list so that searching a
- * base only visits free slots; a slot that keeps failing as the first child's position is
+ * Builds the arrays depth-first, children in byte order. Each node sorts only its own keys,
+ * by their byte at the node's depth (an MSD radix sort spread over the build), which costs
+ * far less than sorting the whole vocabulary with a byte-string comparator. Free slots are
+ * kept in a linked list so that searching a base only visits free slots; a slot that keeps failing as the first child's position is
  * dropped from the search list (it stays free for other children), which keeps the build
  * close to linear - the same trick darts-clone uses.
  */
@@ -68,11 +64,12 @@ class Builder {
   private head = -1;
   private tail = -1;
   private maxUsed = 0;
+  private readonly scratchByDepth: { labels: Int32Array; bounds: Int32Array }[] = [];
 
   constructor(
     private readonly keys: readonly Uint8Array[],
     private readonly values: readonly number[],
-    private readonly order: readonly number[],
+    private readonly order: Int32Array,
   ) {
     let total = 0;
     for (const k of keys) total += k.length;
@@ -89,31 +86,77 @@ class Builder {
 
   /** Places the children of `node`, whose subtree holds order[lo, hi), all sharing `depth` bytes. */
   place(node: number, lo: number, hi: number, depth: number): void {
-    let i = lo;
-    if (i < hi && this.keys[this.order[i]].length === depth) {
-      this.value[node] = this.values[this.order[i]];
-      i++;
-    }
-    const labels: number[] = [];
-    const bounds: number[] = [];
+    let i = this.sortByByte(lo, hi, depth);
+    if (i > lo) this.value[node] = this.values[this.order[lo]];
+    // The children's labels, and where each child's keys start (bounds[count] = hi).
+    const { labels, bounds } = this.scratch(depth);
+    let count = 0;
     while (i < hi) {
       const label = this.keys[this.order[i]][depth];
-      let j = i + 1;
-      while (j < hi && this.keys[this.order[j]][depth] === label) j++;
-      labels.push(label);
-      bounds.push(i, j);
-      i = j;
+      labels[count] = label;
+      bounds[count++] = i;
+      while (i < hi && this.keys[this.order[i]][depth] === label) i++;
     }
-    if (labels.length === 0) return;
-    const b = this.findBase(labels);
+    if (count === 0) return;
+    bounds[count] = hi;
+    const b = this.findBase(labels, count);
     this.base[node] = b;
-    for (const label of labels) this.use(b + label, node);
-    this.maxUsed = Math.max(this.maxUsed, b + labels[labels.length - 1]);
-    for (let k = 0; k < labels.length; k++) this.place(b + labels[k], bounds[2 * k], bounds[2 * k + 1], depth + 1);
+    for (let k = 0; k < count; k++) this.use(b + labels[k], node);
+    this.maxUsed = Math.max(this.maxUsed, b + labels[count - 1]);
+    for (let k = 0; k < count; k++) this.place(b + labels[k], bounds[k], bounds[k + 1], depth + 1);
+  }
+
+  /** Per-depth label and bound arrays for place(), reused by every node at that depth. */
+  private scratch(depth: number): { labels: Int32Array; bounds: Int32Array } {
+    while (this.scratchByDepth.length <= depth) this.scratchByDepth.push({ labels: new Int32Array(256), bounds: new Int32Array(257) });
+    return this.scratchByDepth[depth];
+  }
+
+  /**
+   * Orders order[lo, hi) by each key's byte at `depth`, the key that ends there (at most one:
+   * keys are distinct) first. Returns where the keys with a byte at `depth` begin.
+   */
+  private sortByByte(lo: number, hi: number, depth: number): number {
+    const { keys, order } = this;
+    let start = lo;
+    for (let i = lo; i < hi; i++) {
+      if (keys[order[i]].length === depth) {
+        const ended = order[i];
+        order[i] = order[lo];
+        order[lo] = ended;
+        start = lo + 1;
+        break;
+      }
+    }
+    // Most nodes hold a handful of keys; counting 256 byte values pays off only for many.
+    if (hi - start <= 32) this.insertionSort(start, hi, depth);
+    else this.countingSort(start, hi, depth);
+    return start;
+  }
+
+  private insertionSort(lo: number, hi: number, depth: number): void {
+    const { keys, order } = this;
+    for (let i = lo + 1; i < hi; i++) {
+      const key = order[i];
+      const byte = keys[key][depth];
+      let j = i - 1;
+      for (; j >= lo && keys[order[j]][depth] > byte; j--) order[j + 1] = order[j];
+      order[j + 1] = key;
+    }
+  }
+
+  private countingSort(lo: number, hi: number, depth: number): void {
+    const { keys, order } = this;
+    const starts = new Int32Array(257);
+    for (let i = lo; i < hi; i++) starts[keys[order[i]][depth] + 1]++;
+    for (let b = 0; b < 256; b++) starts[b + 1] += starts[b];
+    const sorted = new Int32Array(hi - lo);
+    for (let i = lo; i < hi; i++) sorted[starts[keys[order[i]][depth]]++] = order[i];
+    order.set(sorted, lo);
   }
 
   /** A base whose slots for all labels are free, trying the listed free slots in order. */
-  private findBase(labels: number[]): number {
+  private findBase(labels: Int32Array, count: number): number {
     const first = labels[0];
     for (let p = this.head; ; ) {
       if (p < 0) { this.grow(); p = this.head; continue; }
@@ -121,7 +164,7 @@ class Builder {
       if (b >= 1) {
         this.ensure(b + 256);
         let ok = true;
-        for (let k = 1; k < labels.length && ok; k++) ok = this.check[b + labels[k]] === -1;
+        for (let k = 1; k < count && ok; k++) ok = this.check[b + labels[k]] === -1;
         if (ok) return b;
       }
       const n = this.next[p];

@@ -4,6 +4,7 @@
  * as protobuf requires.
  */
 import { ProtoReader, WireType } from './protobuf';
+import { decodeUtf8Checked } from './utf8';
 
 export const enum PieceType {
   Normal = 1,
@@ -23,6 +24,8 @@ export const enum ModelType {
 
 export interface PieceProto {
   piece: string;
+  /** The piece's UTF-8 bytes as stored (a view into the model file's buffer). */
+  bytes: Uint8Array;
   score: number;
   type: PieceType;
 }
@@ -71,10 +74,14 @@ export function parseModelProto(bytes: Uint8Array): ModelProto {
 }
 
 function parsePiece(r: ProtoReader): PieceProto {
-  const p: PieceProto = { piece: '', score: 0, type: PieceType.Normal };
+  const p: PieceProto = { piece: '', bytes: new Uint8Array(0), score: 0, type: PieceType.Normal };
   while (!r.done) {
     const [field, type] = r.readTag();
-    if (field === 1) { r.expect(type, WireType.LengthDelimited, field); p.piece = r.readString(); }
+    if (field === 1) {
+      r.expect(type, WireType.LengthDelimited, field);
+      p.bytes = r.readBytes();
+      p.piece = decodeUtf8Checked(p.bytes);
+    }
     else if (field === 2) { r.expect(type, WireType.Fixed32, field); p.score = r.readFloat(); }
     else if (field === 3) { r.expect(type, WireType.Varint, field); p.type = r.readVarint() as PieceType; }
     else r.skip(type);

@@ -3,6 +3,7 @@
  * ModelProto. Every read is bounds-checked so that a truncated or corrupt file fails with
  * a clear message instead of producing garbage.
  */
+import { decodeUtf8Checked } from './utf8';
 
 export const enum WireType {
   Varint = 0,
@@ -17,9 +18,9 @@ export class ProtoReader {
   private pos: number;
   private readonly view: DataView;
 
-  constructor(private readonly bytes: Uint8Array, start = 0, private readonly end = bytes.length) {
+  constructor(private readonly bytes: Uint8Array, start = 0, private readonly end = bytes.length, view?: DataView) {
     this.pos = start;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get done(): boolean {
@@ -79,12 +80,12 @@ export class ProtoReader {
   }
 
   readString(): string {
-    return utf8Decoder.decode(this.readBytes());
+    return decodeUtf8Checked(this.readBytes());
   }
 
   sub(): ProtoReader {
     const [s, e] = this.readSpan();
-    return new ProtoReader(this.bytes, s, e);
+    return new ProtoReader(this.bytes, s, e, this.view);
   }
 
   skip(type: WireType): void {
@@ -107,4 +108,3 @@ export class ProtoReader {
   }
 }
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });

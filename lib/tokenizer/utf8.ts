@@ -120,9 +120,17 @@ export function decodeUtf8Lenient(bytes: Uint8Array, start = 0, end = bytes.leng
   return out + String.fromCodePoint(...cps);
 }
 
-const strictDecoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is a character like any other here, not a byte-order mark to
+// drop (SentencePiece's C++ keeps it, in model pieces and in text alike).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const checkingDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes bytes known to be valid UTF-8 (our own normalised output). */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  return strictDecoder.decode(bytes.subarray(start, end));
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+/** Decodes bytes read from a file: malformed UTF-8 throws a TypeError. */
+export function decodeUtf8Checked(bytes: Uint8Array): string {
+  return checkingDecoder.decode(bytes);
 }

@@ -7,10 +7,10 @@ import { DoubleArrayTrie } from './double-array';
 import { ModelType, PieceType, type ModelProto } from './model-proto';
 import { LatticeKind } from './unigram';
 
-const utf8 = new TextEncoder();
-
 export class Vocab {
   readonly pieces: string[];
+  /** Each piece's UTF-8 bytes, as the model file stores them (the tries' keys). */
+  private readonly pieceBytes: Uint8Array[];
   readonly types: Uint8Array;
   readonly scores: Float32Array;
   readonly unkId: number;
@@ -22,6 +22,7 @@ export class Vocab {
     const n = model.pieces.length;
     if (n === 0) throw new Error('the model has no pieces');
     this.pieces = model.pieces.map((p) => p.piece);
+    this.pieceBytes = model.pieces.map((p) => p.bytes);
     this.types = Uint8Array.from(model.pieces, (p) => p.type);
     this.scores = Float32Array.from(model.pieces, (p) => p.score);
     this.unkId = this.buildIndex();
@@ -56,7 +57,7 @@ export class Vocab {
     const keys: Uint8Array[] = [];
     const values: number[] = [];
     this.types.forEach((t, id) => {
-      if (isNormalLike(t)) { keys.push(utf8.encode(this.pieces[id])); values.push(id); }
+      if (isNormalLike(t)) { keys.push(this.pieceBytes[id]); values.push(id); }
     });
     return DoubleArrayTrie.build(keys, values);
   }
@@ -64,7 +65,7 @@ export class Vocab {
   /** Trie of user-defined symbols for the normaliser's prefix matcher, or null if none. */
   buildUserDefinedTrie(): DoubleArrayTrie | null {
     const keys: Uint8Array[] = [];
-    this.types.forEach((t, id) => { if (t === PieceType.UserDefined) keys.push(utf8.encode(this.pieces[id])); });
+    this.types.forEach((t, id) => { if (t === PieceType.UserDefined) keys.push(this.pieceBytes[id]); });
     return keys.length === 0 ? null : DoubleArrayTrie.build(keys, keys.map((_, i) => i));
   }
 

@@ -148,4 +148,26 @@ test('AlbertTokenizer.fromPretrained reads spiece.model and tokenizer_config.jso
   }
 });
 
+test('a piece that starts with U+FEFF keeps it, as C++ SentencePiece reads the bytes', () => {
+  const model = buildModel({
+    pieces: [
+      { piece: '<unk>', type: PieceType.UNKNOWN },
+      { piece: '\ufeffab', score: -1 },
+      { piece: 'ab', score: -1 },
+      { piece: 'a', score: -2 },
+      { piece: 'b', score: -2 },
+    ],
+    normalizer: { addDummyPrefix: false },
+  });
+  const sp = SentencePieceProcessor.fromBuffer(model, 'bom.model');
+  assert.is(sp.idToPiece(1), '\ufeffab');
+  assert.is(sp.pieceToId('\ufeffab'), 1);
+  assert.is(sp.pieceToId('ab'), 2);
+  assert.equal(sp.encode('\ufeffab').ids, [1]);
+  assert.equal(sp.encode('ab').ids, [2]);
+  // Text decoded back from bytes keeps it too.
+  assert.is(sp.normalize('\ufeffab'), '\ufeffab');
+  assert.is(sp.decode([1, 2]), '\ufeffabab');
+});
+
 test.run();
