@@ -102,7 +102,7 @@ class Builder {
     const b = this.findBase(labels, count);
     this.base[node] = b;
     for (let k = 0; k < count; k++) this.use(b + labels[k], node);
-    this.maxUsed = Math.max(this.maxUsed, b + labels[count - 1]);
+    this.maxUsed = Math.max(this.maxUsed, b + labels[count - 1]); // labels ascend: the last is the largest
     for (let k = 0; k < count; k++) this.place(b + labels[k], bounds[k], bounds[k + 1], depth + 1);
   }
 
