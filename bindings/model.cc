@@ -1,7 +1,9 @@
 // N-API glue for the engine's AlbertModel. Arguments arrive already checked by
 // lib/model/*.ts; this file only converts between JS values and engine structs, and runs the
 // work off the JS thread.
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,10 +37,14 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
                        {InstanceMethod<&ModelHandle::Forward>("forward"),
                         InstanceMethod<&ModelHandle::Dispose>("dispose"),
                         InstanceAccessor<&ModelHandle::Isa>("isa"),
-                        InstanceAccessor<&ModelHandle::WeightBytes>("weightBytes")});
+                        InstanceAccessor<&ModelHandle::WeightBytes>("weightBytes"),
+                        InstanceAccessor<&ModelHandle::WeightsShared>("weightsShared")});
   }
   explicit ModelHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelHandle>(info) {}
-  void Attach(std::shared_ptr<AlbertModel> model) { model_ = std::move(model); }
+  void Attach(std::shared_ptr<AlbertModel> model, bool weights_shared) {
+    model_ = std::move(model);
+    weights_shared_ = weights_shared;
+  }
 
  private:
   Napi::Value Forward(const Napi::CallbackInfo& info);
@@ -52,8 +58,40 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
   Napi::Value WeightBytes(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), model_ ? static_cast<double>(model_->weight_bytes()) : 0.0);
   }
+  Napi::Value WeightsShared(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), weights_shared_); }
 
   std::shared_ptr<AlbertModel> model_;
+  bool weights_shared_ = false;  // the weights were another model's, loaded earlier in this process
+};
+
+// Packed weights by share key (lib/model/albert-model.ts: the weights file's identity, the
+// config and the packing options), for every thread and worker of the process. Held weakly:
+// they go when the last model using them does.
+class SharedWeights {
+ public:
+  static std::shared_ptr<const AlbertModel::Weights> find(const std::string& key) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    auto it = r.weights.find(key);
+    return it == r.weights.end() ? nullptr : it->second.lock();
+  }
+  static void remember(const std::string& key, const std::shared_ptr<const AlbertModel::Weights>& weights) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (auto it = r.weights.begin(); it != r.weights.end();) it = it->second.expired() ? r.weights.erase(it) : std::next(it);
+    r.weights[key] = weights;
+  }
+
+ private:
+  struct Registry {
+    std::mutex mutex;
+    std::map<std::string, std::weak_ptr<const AlbertModel::Weights>> weights;
+  };
+  // Never destroyed: a worker thread may still be loading a model while the process exits.
+  static Registry& registry() {
+    static Registry* r = new Registry();
+    return *r;
+  }
 };
 
 Napi::Object TensorToJs(Napi::Env env, const albert::Tensor& t) {
@@ -145,6 +183,7 @@ class CreateWorker : public PromiseWorker {
     spec_ref_ = Napi::Persistent(spec);
     config_ = ParseConfig(spec.Get("config").As<Napi::Object>());
     options_.threads = get_int(spec, "threads");
+    share_key_ = get_string(spec, "shareKey", "");
     options_.isa = albert::parse_isa(get_string(spec, "isa"));
     options_.precision = get_string(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
     if (options_.precision == albert::gemm::Precision::kBF16) {
@@ -166,11 +205,23 @@ class CreateWorker : public PromiseWorker {
   }
 
  protected:
-  void Run() override { model_ = std::make_shared<AlbertModel>(config_, weights_, options_); }
+  // With a share key, a model loaded earlier in the process from the same file, config and
+  // options lends its packed weights, and nothing is converted or packed again.
+  void Run() override {
+    if (!share_key_.empty()) {
+      if (std::shared_ptr<const AlbertModel::Weights> weights = SharedWeights::find(share_key_)) {
+        model_ = std::make_shared<AlbertModel>(config_, std::move(weights), options_);
+        weights_shared_ = true;
+        return;
+      }
+    }
+    model_ = std::make_shared<AlbertModel>(config_, weights_, options_);
+    if (!share_key_.empty()) SharedWeights::remember(share_key_, model_->weights());
+  }
   Napi::Value Result(Napi::Env env) override {
     spec_ref_.Reset();
     Napi::Object handle = handle_class_->New({});
-    ModelHandle::Unwrap(handle)->Attach(std::move(model_));
+    ModelHandle::Unwrap(handle)->Attach(std::move(model_), weights_shared_);
     return handle;
   }
 
@@ -180,7 +231,9 @@ class CreateWorker : public PromiseWorker {
   albert::ModelConfig config_;
   albert::ModelOptions options_;
   albert::WeightSource weights_;
+  std::string share_key_;
   std::shared_ptr<AlbertModel> model_;
+  bool weights_shared_ = false;
 };
 
 // Per-environment state, so the addon works in several worker threads at once.

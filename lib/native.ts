@@ -27,6 +27,8 @@ export interface NativeModelHandle {
   dispose(): void;
   readonly isa: string | null;
   readonly weightBytes: number;
+  /** True when the weights were a live model's with the same share key. */
+  readonly weightsShared: boolean;
 }
 
 export interface NativeTensorSpec {
@@ -47,6 +49,8 @@ export interface NativeAddon {
     bf16Path?: string;
     /** 'alternating' or 'nearest', with precision 'bf16'. */
     bf16Rounding?: string;
+    /** Reuse the packed weights of a live model created with the same key (see weightsShareKey). */
+    shareKey?: string;
   }): Promise<NativeModelHandle>;
   defaultIsa(): string;
   /** ALBERT_BF16 when set, else the best bf16 kernel; throws when that is missing. */

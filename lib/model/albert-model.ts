@@ -1,5 +1,5 @@
 // AlbertModel: load a Hugging Face ALBERT folder and run any head from Node.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,6 +41,13 @@ export interface FromPretrainedOptions {
   bf16Rounding?: Bf16Rounding;
   /** How concurrent forward() calls are gathered into batches (on by default). */
   batching?: BatchingOptions;
+  /**
+   * Reuse the converted, packed weights of a model already loaded in this process, on any
+   * thread or worker, from the same unchanged model.safetensors with the same config, head,
+   * isa, precision and bf16 options (default true). Only the thread pool and the activation
+   * buffers are then this model's own; the weights are freed with the last model using them.
+   */
+  shareWeights?: boolean;
 }
 
 export interface ForwardInputs {
@@ -118,7 +125,26 @@ export async function readConfig(dir: string): Promise<AlbertConfig> {
   return parseConfig(rawConfig, configPath);
 }
 
+/**
+ * What the packed weights depend on: the weights file (resolved path, device, inode, size and
+ * modification time), the config the engine reads, and the packing options (not threads).
+ * Models with equal keys can share one copy (option shareWeights). A missing file gives no key:
+ * the read that follows reports it.
+ */
+async function weightsShareKey(weightsPath: string, engineConfig: Record<string, number | string>, options: CheckedOptions): Promise<string | undefined> {
+  try {
+    const file = await realpath(weightsPath);
+    const info = await stat(file);
+    return JSON.stringify([file, info.dev, info.ino, info.size, info.mtimeMs, engineConfig, options.isa, options.precision, options.bf16Path ?? null, options.bf16Rounding ?? null]);
+  } catch {
+    return undefined;
+  }
+}
+
 function checkOptions(options: FromPretrainedOptions): CheckedOptions {
+  if (options.shareWeights !== undefined && typeof options.shareWeights !== 'boolean') {
+    throw new AlbertError('ERR_CONFIG', `option shareWeights must be a boolean, got ${String(options.shareWeights)}`);
+  }
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new AlbertError('ERR_CONFIG', `option threads must be an integer 1..1024, got ${String(options.threads)}`);
@@ -178,11 +204,14 @@ export class AlbertModel {
     const head = options.head === undefined ? headFromArchitectures(config.architectures) : checkHead(options.head);
 
     const weightsPath = join(dir, 'model.safetensors');
+    const engineConfig = nativeConfig(config, head);
+    // Taken before the read: a file replaced meanwhile then gets a key of its own next time.
+    const shareKey = options.shareWeights === false ? undefined : await weightsShareKey(weightsPath, engineConfig, checked);
     const bytes = await readRequired(weightsPath, 'model.safetensors');
     const tensors = selectTensors(parseSafetensors(bytes, weightsPath), weightsPath, config, head);
     let handle: NativeModelHandle;
     try {
-      handle = await native().createModel({ config: nativeConfig(config, head), tensors, ...checked });
+      handle = await native().createModel({ config: engineConfig, tensors, ...checked, shareKey });
     } catch (error) {
       throw fromNativeError(error, `loading ${dir}`);
     }
@@ -194,9 +223,14 @@ export class AlbertModel {
     return this.#handle === null;
   }
 
-  /** Bytes of native memory holding the (converted, packed) weights. */
+  /** Bytes of native memory holding the (converted, packed) weights, shared ones included. */
   get weightBytes(): number {
     return this.#handle?.weightBytes ?? 0;
+  }
+
+  /** True when this model runs on the weights of a model loaded before it (option shareWeights). */
+  get weightsShared(): boolean {
+    return this.#handle?.weightsShared ?? false;
   }
 
   /** Counters of the request batcher. */

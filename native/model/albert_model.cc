@@ -127,14 +127,42 @@ TokenLayout make_layout(const ForwardRequest& request) {
 
 // ---- loading -------------------------------------------------------------------------------
 
-std::vector<float> AlbertModel::load_vector(const WeightSource& w, const std::string& name, int64_t n) {
+struct AlbertModel::Weights {
+  Weights(const ModelConfig& config, const WeightSource& w, const ModelOptions& options);
+
+  ModelOptions packed_for;  // the ISA, precision and bf16 kernel and rounding they were packed for
+  size_t bytes = 0;         // every stored weight once (AlbertModel::weight_bytes)
+
+  // Embeddings (kept as float32 rows for gathering).
+  std::vector<float> word_embeddings, position_embeddings, token_type_embeddings;
+  std::vector<float> embedding_ln_gamma, embedding_ln_beta;
+  std::unique_ptr<Linear> embedding_projection;
+  // groups[g][i]: the i-th inner layer of group g; each exists once however often it runs.
+  std::vector<std::vector<Layer>> groups;
+  // Heads (only those the configured head uses are loaded).
+  std::unique_ptr<Linear> pooler;
+  std::unique_ptr<Linear> mlm_dense, mlm_decoder;
+  std::vector<float> mlm_ln_gamma, mlm_ln_beta;
+  std::unique_ptr<Linear> classifier;  // sop / sequence / token / qa / multiple-choice
+
+ private:
+  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision,
+                     bool with_partner = false);
+  Linear pack_linear(const std::vector<float>& weight, int out, int in, gemm::Precision precision, bool with_partner);
+  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix, int hidden, bool with_partner);
+  std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
+  void load_layers(const ModelConfig& c, const WeightSource& w);
+  void load_heads(const ModelConfig& c, const WeightSource& w);
+};
+
+std::vector<float> AlbertModel::Weights::load_vector(const WeightSource& w, const std::string& name, int64_t n) {
   std::vector<float> v = w.get(name, {n});
-  weight_bytes_ += v.size() * sizeof(float);
+  bytes += v.size() * sizeof(float);
   return v;
 }
 
-AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::string& name, int out, int in,
-                                              gemm::Precision precision, bool with_partner) {
+AlbertModel::Linear AlbertModel::Weights::load_linear(const WeightSource& w, const std::string& name, int out, int in,
+                                                       gemm::Precision precision, bool with_partner) {
   std::vector<float> weight = w.get(name + ".weight", {out, in});
   Linear linear = pack_linear(weight, out, in, precision, with_partner);
   linear.bias = load_vector(w, name + ".bias", out);
@@ -142,15 +170,15 @@ AlbertModel::Linear AlbertModel::load_linear(const WeightSource& w, const std::s
 }
 
 // Packs W [out, in] (and its partner rounding when asked); the bias is the caller's.
-AlbertModel::Linear AlbertModel::pack_linear(const std::vector<float>& weight, int out, int in, gemm::Precision precision,
-                                              bool with_partner) {
+AlbertModel::Linear AlbertModel::Weights::pack_linear(const std::vector<float>& weight, int out, int in,
+                                                       gemm::Precision precision, bool with_partner) {
   Linear linear;
   linear.out = out;
   linear.in = in;
   auto pack = [&](gemm::Bf16Rounding rounding) {
-    weight_bytes_ += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
-    return gemm::pack_b(options_.isa, precision, weight.data(), out, in, in, /*transposed=*/true, options_.bf16_path,
-                        rounding);
+    bytes += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
+    return gemm::pack_b(packed_for.isa, precision, weight.data(), out, in, in, /*transposed=*/true,
+                        packed_for.bf16_path, rounding);
   };
   linear.weight = pack(gemm::Bf16Rounding::kNearest);
   if (with_partner) linear.partner = pack(gemm::Bf16Rounding::kPartner);
@@ -158,8 +186,8 @@ AlbertModel::Linear AlbertModel::pack_linear(const std::vector<float>& weight, i
 }
 
 // Q, K and V read the same input, so one [3H, H] GEMM replaces three [H, H] ones.
-AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std::string& prefix, bool with_partner) {
-  const int H = config_.hidden_size;
+AlbertModel::Linear AlbertModel::Weights::load_fused_qkv(const WeightSource& w, const std::string& prefix, int H,
+                                                          bool with_partner) {
   std::vector<float> weight;
   weight.reserve(static_cast<size_t>(3) * H * H);
   std::vector<float> bias;
@@ -169,44 +197,46 @@ AlbertModel::Linear AlbertModel::load_fused_qkv(const WeightSource& w, const std
     weight.insert(weight.end(), wp.begin(), wp.end());
     bias.insert(bias.end(), bp.begin(), bp.end());
   }
-  Linear linear = pack_linear(weight, 3 * H, H, options_.precision, with_partner);
+  Linear linear = pack_linear(weight, 3 * H, H, packed_for.precision, with_partner);
   linear.bias = std::move(bias);
   return linear;
 }
 
-AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
-    : config_(config), options_(options) {
-  const ModelConfig& c = config_;
-  const int E = c.embedding_size, H = c.hidden_size, F = c.intermediate_size;
-  if (H % c.num_attention_heads != 0) throw std::invalid_argument("hidden_size is not a multiple of num_attention_heads");
-  pool_ = std::make_unique<ThreadPool>(options.threads);
-
-  word_embeddings_ = w.get("embeddings.word_embeddings.weight", {c.vocab_size, E});
-  position_embeddings_ = w.get("embeddings.position_embeddings.weight", {c.max_position_embeddings, E});
-  token_type_embeddings_ = w.get("embeddings.token_type_embeddings.weight", {c.type_vocab_size, E});
-  weight_bytes_ += (word_embeddings_.size() + position_embeddings_.size() + token_type_embeddings_.size()) * 4;
-  embedding_ln_gamma_ = load_vector(w, "embeddings.LayerNorm.weight", E);
-  embedding_ln_beta_ = load_vector(w, "embeddings.LayerNorm.bias", E);
+AlbertModel::Weights::Weights(const ModelConfig& c, const WeightSource& w, const ModelOptions& options)
+    : packed_for(options) {
+  const int E = c.embedding_size, H = c.hidden_size;
+  word_embeddings = w.get("embeddings.word_embeddings.weight", {c.vocab_size, E});
+  position_embeddings = w.get("embeddings.position_embeddings.weight", {c.max_position_embeddings, E});
+  token_type_embeddings = w.get("embeddings.token_type_embeddings.weight", {c.type_vocab_size, E});
+  bytes += (word_embeddings.size() + position_embeddings.size() + token_type_embeddings.size()) * 4;
+  embedding_ln_gamma = load_vector(w, "embeddings.LayerNorm.weight", E);
+  embedding_ln_beta = load_vector(w, "embeddings.LayerNorm.bias", E);
   // options.precision applies to the shared layer weights, where nearly all the work is. The
   // linears run once per forward stay fp32 at a cost of well under 1%: rounding the E -> H
   // embedding mapping alone to bf16 flips 4 of albert-base-random's 926 MLM top-1 tokens,
   // since every layer then builds on its error (bf16 overall: 24 flips with it, 16 without).
-  const gemm::Precision fp32 = gemm::Precision::kF32;
-  embedding_projection_ = std::make_unique<Linear>(load_linear(w, "encoder.embedding_hidden_mapping_in", H, E, fp32));
+  embedding_projection = std::make_unique<Linear>(
+      load_linear(w, "encoder.embedding_hidden_mapping_in", H, E, gemm::Precision::kF32));
+  load_layers(c, w);
+  load_heads(c, w);
+}
 
-  groups_.resize(c.num_hidden_groups);
+void AlbertModel::Weights::load_layers(const ModelConfig& c, const WeightSource& w) {
+  const int H = c.hidden_size, F = c.intermediate_size;
+  const gemm::Precision precision = packed_for.precision;
+  groups.resize(c.num_hidden_groups);
   std::vector<int> runs_of_group(c.num_hidden_groups, 0);
   for (int i = 0; i < c.num_hidden_layers; ++i) ++runs_of_group[c.group_of_layer(i)];
   for (int g = 0; g < c.num_hidden_groups; ++g) {
     const bool with_partner =
-        options.precision == gemm::Precision::kBF16 && options.bf16_alternating_rounding && runs_of_group[g] > 1;
+        precision == gemm::Precision::kBF16 && packed_for.bf16_alternating_rounding && runs_of_group[g] > 1;
     for (int i = 0; i < c.inner_group_num; ++i) {
       const std::string p = layer_prefix(g, i);
       Layer layer;
-      layer.qkv = load_fused_qkv(w, p + "attention.", with_partner);
-      layer.attention_output = load_linear(w, p + "attention.dense", H, H, options.precision, with_partner);
-      layer.ffn = load_linear(w, p + "ffn", F, H, options.precision, with_partner);
-      layer.ffn_output = load_linear(w, p + "ffn_output", H, F, options.precision, with_partner);
+      layer.qkv = load_fused_qkv(w, p + "attention.", H, with_partner);
+      layer.attention_output = load_linear(w, p + "attention.dense", H, H, precision, with_partner);
+      layer.ffn = load_linear(w, p + "ffn", F, H, precision, with_partner);
+      layer.ffn_output = load_linear(w, p + "ffn_output", H, F, precision, with_partner);
       layer.attention_ln_gamma = load_vector(w, p + "attention.LayerNorm.weight", H);
       layer.attention_ln_beta = load_vector(w, p + "attention.LayerNorm.bias", H);
       layer.output_ln_gamma = load_vector(w, p + "full_layer_layer_norm.weight", H);
@@ -214,43 +244,75 @@ AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const
       if (c.position_embedding != PositionEmbedding::kAbsolute) {
         layer.distance_embedding = w.get(p + "attention.distance_embedding.weight",
                                          {2 * static_cast<int64_t>(c.max_position_embeddings) - 1, c.head_dim()});
-        weight_bytes_ += layer.distance_embedding.size() * 4;
+        bytes += layer.distance_embedding.size() * 4;
       }
-      groups_[g].push_back(std::move(layer));
+      groups[g].push_back(std::move(layer));
     }
   }
+}
 
-  if (c.has_pooler()) pooler_ = std::make_unique<Linear>(load_linear(w, "pooler", H, H, fp32));
+void AlbertModel::Weights::load_heads(const ModelConfig& c, const WeightSource& w) {
+  const int E = c.embedding_size, H = c.hidden_size;
+  const gemm::Precision fp32 = gemm::Precision::kF32;
+  if (c.has_pooler()) pooler = std::make_unique<Linear>(load_linear(w, "pooler", H, H, fp32));
   if (c.has_mlm()) {
     // Its logits decide top-1 among near-ties over 30,000 words.
-    mlm_dense_ = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H, fp32));
-    mlm_ln_gamma_ = load_vector(w, "predictions.LayerNorm.weight", E);
-    mlm_ln_beta_ = load_vector(w, "predictions.LayerNorm.bias", E);
+    mlm_dense = std::make_unique<Linear>(load_linear(w, "predictions.dense", E, H, fp32));
+    mlm_ln_gamma = load_vector(w, "predictions.LayerNorm.weight", E);
+    mlm_ln_beta = load_vector(w, "predictions.LayerNorm.bias", E);
     // The decoder is tied to the word embeddings (HF ties them whatever the file stores).
-    mlm_decoder_ = std::make_unique<Linear>();
-    mlm_decoder_->weight = gemm::pack_b(options_.isa, fp32, word_embeddings_.data(), c.vocab_size, E, E, true);
-    mlm_decoder_->bias = load_vector(w, "predictions.bias", c.vocab_size);
-    mlm_decoder_->out = c.vocab_size;
-    mlm_decoder_->in = E;
+    mlm_decoder = std::make_unique<Linear>();
+    mlm_decoder->weight = gemm::pack_b(packed_for.isa, fp32, word_embeddings.data(), c.vocab_size, E, E, true);
+    mlm_decoder->bias = load_vector(w, "predictions.bias", c.vocab_size);
+    mlm_decoder->out = c.vocab_size;
+    mlm_decoder->in = E;
   }
   switch (c.head) {
     case Head::kPretraining:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "sop_classifier.classifier", 2, H, fp32));
+      classifier = std::make_unique<Linear>(load_linear(w, "sop_classifier.classifier", 2, H, fp32));
       break;
     case Head::kSequenceClassification:
     case Head::kTokenClassification:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", c.num_labels, H, fp32));
+      classifier = std::make_unique<Linear>(load_linear(w, "classifier", c.num_labels, H, fp32));
       break;
     case Head::kQuestionAnswering:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "qa_outputs", 2, H, fp32));
+      classifier = std::make_unique<Linear>(load_linear(w, "qa_outputs", 2, H, fp32));
       break;
     case Head::kMultipleChoice:
-      classifier_ = std::make_unique<Linear>(load_linear(w, "classifier", 1, H, fp32));
+      classifier = std::make_unique<Linear>(load_linear(w, "classifier", 1, H, fp32));
       break;
     default:
       break;
   }
 }
+
+namespace {
+
+void check_config(const ModelConfig& c) {
+  if (c.hidden_size % c.num_attention_heads != 0) throw std::invalid_argument("hidden_size is not a multiple of num_attention_heads");
+}
+
+}  // namespace
+
+AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
+    : config_(config), options_(options) {
+  check_config(config_);
+  weights_ = std::make_shared<const Weights>(config_, w, options_);
+  pool_ = std::make_unique<ThreadPool>(options.threads);
+}
+
+AlbertModel::AlbertModel(const ModelConfig& config, std::shared_ptr<const Weights> weights, const ModelOptions& options)
+    : config_(config), options_(options), weights_(std::move(weights)) {
+  check_config(config_);
+  const ModelOptions& packed = weights_->packed_for;
+  if (packed.isa != options.isa || packed.precision != options.precision || packed.bf16_path != options.bf16_path ||
+      packed.bf16_alternating_rounding != options.bf16_alternating_rounding) {
+    throw std::invalid_argument("shared weights were packed for other options (ISA, precision or bf16 kernel/rounding)");
+  }
+  pool_ = std::make_unique<ThreadPool>(options.threads);
+}
+
+size_t AlbertModel::weight_bytes() const { return weights_->bytes; }
 
 AlbertModel::~AlbertModel() = default;
 
@@ -282,18 +344,18 @@ void AlbertModel::embed(const ForwardRequest& request, const TokenLayout& layout
       if (id < 0 || id >= c.vocab_size) throw std::invalid_argument("token id " + std::to_string(id) + " out of range");
       if (type < 0 || type >= c.type_vocab_size) throw std::invalid_argument("token type id " + std::to_string(type) + " out of range");
       float* out = &embedded[static_cast<size_t>(r) * E];
-      const float* word = &word_embeddings_[static_cast<size_t>(id) * E];
-      const float* token_type = &token_type_embeddings_[static_cast<size_t>(type) * E];
+      const float* word = &weights_->word_embeddings[static_cast<size_t>(id) * E];
+      const float* token_type = &weights_->token_type_embeddings[static_cast<size_t>(type) * E];
       for (int i = 0; i < E; ++i) out[i] = word[i] + token_type[i];
       if (c.position_embedding == PositionEmbedding::kAbsolute) {
-        const float* pos = &position_embeddings_[static_cast<size_t>(layout.position[r]) * E];
+        const float* pos = &weights_->position_embeddings[static_cast<size_t>(layout.position[r]) * E];
         for (int i = 0; i < E; ++i) out[i] += pos[i];
       }
     }
   }
-  layer_norm(options_.isa, embedded, tokens, E, E, embedding_ln_gamma_.data(), embedding_ln_beta_.data(), c.layer_norm_eps);
+  layer_norm(options_.isa, embedded, tokens, E, E, weights_->embedding_ln_gamma.data(), weights_->embedding_ln_beta.data(), c.layer_norm_eps);
   float* hidden = buffers.hidden.at_least(static_cast<size_t>(tokens) * c.hidden_size);
-  apply_linear(*embedding_projection_, kRunOnce, tokens, embedded, E, hidden, c.hidden_size);
+  apply_linear(*weights_->embedding_projection, kRunOnce, tokens, embedded, E, hidden, c.hidden_size);
 }
 
 namespace {
@@ -410,10 +472,10 @@ Tensor AlbertModel::masked_lm_logits(const ForwardRequest& request, const TokenL
     n = static_cast<int>(selected.size() / H);
   }
   std::vector<float> transformed(static_cast<size_t>(n) * E);
-  apply_linear(*mlm_dense_, kRunOnce, n, hidden, H, transformed.data(), E, c.hidden_act);
-  layer_norm(options_.isa, transformed.data(), n, E, E, mlm_ln_gamma_.data(), mlm_ln_beta_.data(), c.layer_norm_eps);
+  apply_linear(*weights_->mlm_dense, kRunOnce, n, hidden, H, transformed.data(), E, c.hidden_act);
+  layer_norm(options_.isa, transformed.data(), n, E, E, weights_->mlm_ln_gamma.data(), weights_->mlm_ln_beta.data(), c.layer_norm_eps);
   std::vector<float> logits(static_cast<size_t>(n) * V);
-  apply_linear(*mlm_decoder_, kRunOnce, n, transformed.data(), E, logits.data(), V);
+  apply_linear(*weights_->mlm_decoder, kRunOnce, n, transformed.data(), E, logits.data(), V);
   if (request.logits_at) return Tensor{{n, V}, std::move(logits)};
   return scatter(layout, logits.data(), V);
 }
@@ -427,14 +489,14 @@ void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& la
   result.outputs.emplace_back("last_hidden_state", scatter(layout, buf.hidden.data(), H));
 
   std::vector<float> pooled;
-  if (pooler_) {
+  if (weights_->pooler) {
     // tanh(pooler(h[:, 0])): position 0 is the first computed row of every sequence.
     std::vector<float> first(static_cast<size_t>(B) * H);
     for (int b = 0; b < B; ++b) {
       std::memcpy(&first[static_cast<size_t>(b) * H], &buf.hidden[static_cast<size_t>(layout.seq_begin[b]) * H], H * sizeof(float));
     }
     pooled.resize(static_cast<size_t>(B) * H);
-    apply_linear(*pooler_, kRunOnce, B, first.data(), H, pooled.data(), H, Activation::kTanh);
+    apply_linear(*weights_->pooler, kRunOnce, B, first.data(), H, pooled.data(), H, Activation::kTanh);
     result.outputs.emplace_back("pooler_output", Tensor{{B, H}, pooled});
   }
 
@@ -443,11 +505,11 @@ void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& la
     result.outputs.emplace_back(name, masked_lm_logits(request, layout, buf));
   }
 
-  if (!classifier_) return;
-  const int labels = classifier_->out;
+  if (!weights_->classifier) return;
+  const int labels = weights_->classifier->out;
   if (c.head == Head::kTokenClassification || c.head == Head::kQuestionAnswering) {
     std::vector<float> logits(static_cast<size_t>(T) * labels);
-    apply_linear(*classifier_, kRunOnce, T, buf.hidden.data(), H, logits.data(), labels);
+    apply_linear(*weights_->classifier, kRunOnce, T, buf.hidden.data(), H, logits.data(), labels);
     Tensor full = scatter(layout, logits.data(), labels);
     if (c.head == Head::kTokenClassification) {
       result.outputs.emplace_back("logits", std::move(full));
@@ -465,7 +527,7 @@ void AlbertModel::run_heads(const ForwardRequest& request, const TokenLayout& la
   }
   // Pooled heads: SOP, sequence classification, multiple choice (caller reshapes to [b, c]).
   std::vector<float> logits(static_cast<size_t>(B) * labels);
-  apply_linear(*classifier_, kRunOnce, B, pooled.data(), H, logits.data(), labels);
+  apply_linear(*weights_->classifier, kRunOnce, B, pooled.data(), H, logits.data(), labels);
   result.outputs.emplace_back(c.head == Head::kPretraining ? "sop_logits" : "logits", Tensor{{B, labels}, logits});
 }
 
@@ -489,7 +551,7 @@ ForwardResult AlbertModel::forward(const ForwardRequest& request) const {
   for (int i = 0; i < c.num_hidden_layers; ++i) {
     const int group = c.group_of_layer(i);
     const int run = runs_of_group[group]++;
-    for (const Layer& layer : groups_[group]) {
+    for (const Layer& layer : weights_->groups[group]) {
       float* probabilities = nullptr;
       if (request.output_attentions) {
         Tensor probs{{request.batch, c.num_attention_heads, S, S},

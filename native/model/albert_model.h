@@ -54,17 +54,28 @@ struct ForwardResult {
 
 class AlbertModel {
  public:
+  // Every weight the head needs, converted and packed for options' ISA and precision. Immutable
+  // once loaded, so several models (one per worker thread, say) can share one copy.
+  struct Weights;
+
   // Converts and packs every weight the head needs; throws std::runtime_error naming a missing
   // or mis-shaped tensor. The source's buffers are not referenced afterwards.
   AlbertModel(const ModelConfig& config, const WeightSource& weights, const ModelOptions& options);
+  // A model on weights another model loaded (its weights()) with the same config and the same
+  // options but threads: only the thread pool and activation buffers are this model's own.
+  // Throws std::invalid_argument when options' ISA, precision or bf16 kernel and rounding differ
+  // from the ones the weights were packed for.
+  AlbertModel(const ModelConfig& config, std::shared_ptr<const Weights> weights, const ModelOptions& options);
   ~AlbertModel();
+
+  std::shared_ptr<const Weights> weights() const { return weights_; }
 
   // Thread-safe: concurrent calls share the weights and queue on the thread pool.
   ForwardResult forward(const ForwardRequest& request) const;
 
   const ModelConfig& config() const { return config_; }
   Isa isa() const { return options_.isa; }
-  size_t weight_bytes() const { return weight_bytes_; }
+  size_t weight_bytes() const;
 
  private:
   struct Linear;
@@ -72,12 +83,6 @@ class AlbertModel {
   // The run number of a linear outside the shared layers (embedding mapping, pooler, heads).
   static constexpr int kRunOnce = 0;
   struct Buffers;
-
-  Linear load_linear(const WeightSource& w, const std::string& name, int out, int in, gemm::Precision precision,
-                     bool with_partner = false);
-  Linear pack_linear(const std::vector<float>& weight, int out, int in, gemm::Precision precision, bool with_partner);
-  Linear load_fused_qkv(const WeightSource& w, const std::string& prefix, bool with_partner);
-  std::vector<float> load_vector(const WeightSource& w, const std::string& name, int64_t n);
 
   void embed(const ForwardRequest& request, const struct TokenLayout& layout, Buffers& buffers) const;
   // `run` counts the layer's runs in this forward (0, 1, ...): see Linear::weight_for.
@@ -103,20 +108,8 @@ class AlbertModel {
 
   ModelConfig config_;
   ModelOptions options_;
+  std::shared_ptr<const Weights> weights_;
   std::unique_ptr<ThreadPool> pool_;
-  size_t weight_bytes_ = 0;
-
-  // Embeddings (kept as float32 rows for gathering).
-  std::vector<float> word_embeddings_, position_embeddings_, token_type_embeddings_;
-  std::vector<float> embedding_ln_gamma_, embedding_ln_beta_;
-  std::unique_ptr<Linear> embedding_projection_;
-  // groups_[g][i]: the i-th inner layer of group g; each exists once however often it runs.
-  std::vector<std::vector<Layer>> groups_;
-  // Heads (only those the configured head uses are loaded).
-  std::unique_ptr<Linear> pooler_;
-  std::unique_ptr<Linear> mlm_dense_, mlm_decoder_;
-  std::vector<float> mlm_ln_gamma_, mlm_ln_beta_;
-  std::unique_ptr<Linear> classifier_;  // sop / sequence / token / qa / multiple-choice
 
   // Activation buffers of finished forwards, reused by the next ones (at most kSpareBuffers).
   mutable std::mutex spare_mutex_;
