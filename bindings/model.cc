@@ -176,20 +176,27 @@ Napi::Value ModelHandle::Forward(const Napi::CallbackInfo& info) {
 
 // Converts and packs the weights off the JS thread. Holds references to the JS buffers the
 // tensor views point into until the work is done.
+// The engine options of a createModel / createSharedModel spec.
+albert::ModelOptions ParseOptions(const Napi::Object& spec) {
+  albert::ModelOptions options;
+  options.threads = get_int(spec, "threads");
+  options.isa = albert::parse_isa(get_string(spec, "isa"));
+  options.precision = get_string(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
+  if (options.precision == albert::gemm::Precision::kBF16) {
+    options.bf16_path = albert::gemm::parse_bf16_path(get_string(spec, "bf16Path"));
+    options.bf16_alternating_rounding = get_string(spec, "bf16Rounding", "alternating") == "alternating";
+  }
+  return options;
+}
+
 class CreateWorker : public PromiseWorker {
  public:
   CreateWorker(Napi::Env env, const Napi::Object& spec, Napi::FunctionReference* handle_class)
       : PromiseWorker(env), handle_class_(handle_class) {
     spec_ref_ = Napi::Persistent(spec);
     config_ = ParseConfig(spec.Get("config").As<Napi::Object>());
-    options_.threads = get_int(spec, "threads");
+    options_ = ParseOptions(spec);
     share_key_ = get_string(spec, "shareKey", "");
-    options_.isa = albert::parse_isa(get_string(spec, "isa"));
-    options_.precision = get_string(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
-    if (options_.precision == albert::gemm::Precision::kBF16) {
-      options_.bf16_path = albert::gemm::parse_bf16_path(get_string(spec, "bf16Path"));
-      options_.bf16_alternating_rounding = get_string(spec, "bf16Rounding", "alternating") == "alternating";
-    }
     Napi::Array tensors = spec.Get("tensors").As<Napi::Array>();
     for (uint32_t i = 0; i < tensors.Length(); ++i) {
       Napi::Object t = tensors.Get(i).As<Napi::Object>();
@@ -205,8 +212,8 @@ class CreateWorker : public PromiseWorker {
   }
 
  protected:
-  // With a share key, a model loaded earlier in the process from the same file, config and
-  // options lends its packed weights, and nothing is converted or packed again.
+  // With a share key, weights another load registered since createSharedModel looked (two
+  // loads at once) are used instead of converting and packing a second copy.
   void Run() override {
     if (!share_key_.empty()) {
       if (std::shared_ptr<const AlbertModel::Weights> weights = SharedWeights::find(share_key_)) {
@@ -265,6 +272,28 @@ Napi::Value CreateModel(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// createSharedModel(spec): a model on the live weights registered under spec.shareKey, with its
+// own thread pool; null when there are none (the caller then reads the file and calls
+// createModel). Nothing is converted or packed, so it runs on the JS thread.
+Napi::Value CreateSharedModel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Napi::Object spec = info[0].As<Napi::Object>();
+  std::shared_ptr<const AlbertModel::Weights> weights = SharedWeights::find(get_string(spec, "shareKey"));
+  if (!weights) return env.Null();
+  std::shared_ptr<AlbertModel> model;
+  try {
+    model = std::make_shared<AlbertModel>(ParseConfig(spec.Get("config").As<Napi::Object>()), std::move(weights),
+                                          ParseOptions(spec));
+  } catch (const std::invalid_argument& e) {
+    throw ToJsError(env, e, "ERR_CONFIG");
+  } catch (const std::exception& e) {
+    throw ToJsError(env, e, "ERR_ISA");
+  }
+  Napi::Object handle = env.GetInstanceData<AddonData>()->model_handle.New({});
+  ModelHandle::Unwrap(handle)->Attach(std::move(model), /*weights_shared=*/true);
+  return handle;
+}
+
 Napi::Value DefaultIsa(const Napi::CallbackInfo& info) {
   try {
     return Napi::String::New(info.Env(), albert::isa_name(albert::default_isa()));
@@ -300,6 +329,7 @@ void InitModel(Napi::Env env, Napi::Object exports) {
   data->model_handle = Napi::Persistent(ModelHandle::Define(env));
   env.SetInstanceData<AddonData>(data);
   exports.Set("createModel", Napi::Function::New(env, CreateModel));
+  exports.Set("createSharedModel", Napi::Function::New(env, CreateSharedModel));
   exports.Set("defaultIsa", Napi::Function::New(env, DefaultIsa));
   exports.Set("defaultBf16Path", Napi::Function::New(env, DefaultBf16Path));
   exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures));

@@ -52,6 +52,8 @@ export interface NativeAddon {
     /** Reuse the packed weights of a live model created with the same key (see weightsShareKey). */
     shareKey?: string;
   }): Promise<NativeModelHandle>;
+  /** A model on the live weights registered under spec.shareKey (no file needed), or null when there are none. */
+  createSharedModel(spec: Omit<Parameters<NativeAddon['createModel']>[0], 'tensors'> & { shareKey: string }): NativeModelHandle | null;
   defaultIsa(): string;
   /** ALBERT_BF16 when set, else the best bf16 kernel; throws when that is missing. */
   defaultBf16Path(): string;

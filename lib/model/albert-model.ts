@@ -44,8 +44,9 @@ export interface FromPretrainedOptions {
   /**
    * Reuse the converted, packed weights of a model already loaded in this process, on any
    * thread or worker, from the same unchanged model.safetensors with the same config, head,
-   * isa, precision and bf16 options (default true). Only the thread pool and the activation
-   * buffers are then this model's own; the weights are freed with the last model using them.
+   * isa, precision and bf16 options (default true). The file is then not read again, and only
+   * the thread pool and the activation buffers are this model's own; the weights are freed with
+   * the last model using them.
    */
   shareWeights?: boolean;
 }
@@ -207,11 +208,15 @@ export class AlbertModel {
     const engineConfig = nativeConfig(config, head);
     // Taken before the read: a file replaced meanwhile then gets a key of its own next time.
     const shareKey = options.shareWeights === false ? undefined : await weightsShareKey(weightsPath, engineConfig, checked);
-    const bytes = await readRequired(weightsPath, 'model.safetensors');
-    const tensors = selectTensors(parseSafetensors(bytes, weightsPath), weightsPath, config, head);
-    let handle: NativeModelHandle;
+    let handle: NativeModelHandle | null = null;
     try {
-      handle = await native().createModel({ config: engineConfig, tensors, ...checked, shareKey });
+      // Weights some live model loaded from this very file need not be read again.
+      if (shareKey !== undefined) handle = native().createSharedModel({ config: engineConfig, ...checked, shareKey });
+      if (handle === null) {
+        const bytes = await readRequired(weightsPath, 'model.safetensors');
+        const tensors = selectTensors(parseSafetensors(bytes, weightsPath), weightsPath, config, head);
+        handle = await native().createModel({ config: engineConfig, tensors, ...checked, shareKey });
+      }
     } catch (error) {
       throw fromNativeError(error, `loading ${dir}`);
     }

@@ -6,10 +6,12 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AlbertError, AlbertModel, cpuInfo } from 'albert-native';
 import { modelDir } from '../helpers/golden.mjs';
 
+const require = createRequire(import.meta.url);
 const DIR = modelDir('tiny-pretraining');
 const IDS = [[2, 31, 415, 9, 77, 250, 640, 12, 3]];
 
@@ -36,6 +38,25 @@ test('a second load shares the first one\'s weights and gives the same results',
   assert.is(fresh.weightsShared, false);
   assert.equal(await logits(fresh), expected);
   fresh.dispose();
+});
+
+test('a shared load does not read the weights file again', async () => {
+  const fsPromises = require('node:fs/promises'); // the module the library reads files with
+  const readFile = fsPromises.readFile;
+  const read = [];
+  fsPromises.readFile = (path, ...rest) => { read.push(String(path)); return readFile(path, ...rest); };
+  try {
+    const first = await load();
+    assert.ok(read.some((p) => p.endsWith('model.safetensors')), 'the first load reads the file');
+    read.length = 0;
+    const second = await load();
+    assert.is(second.weightsShared, true);
+    assert.equal(read.filter((p) => p.endsWith('model.safetensors')), []);
+    first.dispose();
+    second.dispose();
+  } finally {
+    fsPromises.readFile = readFile;
+  }
 });
 
 test('shareWeights: false loads a private copy', async () => {
