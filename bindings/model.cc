@@ -174,8 +174,6 @@ Napi::Value ModelHandle::Forward(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-// Converts and packs the weights off the JS thread. Holds references to the JS buffers the
-// tensor views point into until the work is done.
 // The engine options of a createModel / createSharedModel spec.
 albert::ModelOptions ParseOptions(const Napi::Object& spec) {
   albert::ModelOptions options;
@@ -189,6 +187,8 @@ albert::ModelOptions ParseOptions(const Napi::Object& spec) {
   return options;
 }
 
+// Converts and packs the weights off the JS thread. Holds references to the JS buffers the
+// tensor views point into until the work is done.
 class CreateWorker : public PromiseWorker {
  public:
   CreateWorker(Napi::Env env, const Napi::Object& spec, Napi::FunctionReference* handle_class)
