@@ -36,6 +36,7 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
     return DefineClass(env, "ModelHandle",
                        {InstanceMethod<&ModelHandle::Forward>("forward"),
                         InstanceMethod<&ModelHandle::Dispose>("dispose"),
+                        InstanceMethod<&ModelHandle::ReleaseBuffers>("releaseBuffers"),
                         InstanceAccessor<&ModelHandle::Isa>("isa"),
                         InstanceAccessor<&ModelHandle::WeightBytes>("weightBytes"),
                         InstanceAccessor<&ModelHandle::WeightsShared>("weightsShared")});
@@ -50,6 +51,10 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
   Napi::Value Forward(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
     model_.reset();
+    return info.Env().Undefined();
+  }
+  Napi::Value ReleaseBuffers(const Napi::CallbackInfo& info) {
+    if (model_) model_->release_spare_buffers();
     return info.Env().Undefined();
   }
   Napi::Value Isa(const Napi::CallbackInfo& info) {

@@ -25,6 +25,8 @@ export interface NativeModelHandle {
     logitsAt?: Int32Array;
   }): Promise<NativeForwardResult>;
   dispose(): void;
+  /** Frees the activation buffers kept for reuse between forwards. */
+  releaseBuffers(): void;
   readonly isa: string | null;
   readonly weightBytes: number;
   /** True when the weights were a live model's with the same share key. */

@@ -277,6 +277,15 @@ export class AlbertModel {
     return output;
   }
 
+  /**
+   * Frees the activation buffers the model keeps between forwards (sized for the largest batch
+   * so far) while keeping the model loaded: for after a burst of large batches. Forwards running
+   * now keep theirs until they finish; the next forward allocates what it needs again.
+   */
+  releaseBuffers(): void {
+    this.#handle?.releaseBuffers();
+  }
+
   /** Frees the native weights now. Queued calls are rejected; a running batch finishes first. */
   dispose(): void {
     if (!this.#handle) return;

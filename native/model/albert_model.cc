@@ -76,6 +76,15 @@ void AlbertModel::release_buffers(std::unique_ptr<Buffers> buffers) const {
   if (spare_buffers_.size() < kSpareBuffers) spare_buffers_.push_back(std::move(buffers));
 }
 
+void AlbertModel::release_spare_buffers() const {
+  std::vector<std::unique_ptr<Buffers>> spare;
+  {
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    spare.swap(spare_buffers_);
+  }
+  // freed here, outside the lock
+}
+
 namespace {
 
 std::string layer_prefix(int group, int inner) {

@@ -73,6 +73,10 @@ class AlbertModel {
   // Thread-safe: concurrent calls share the weights and queue on the thread pool.
   ForwardResult forward(const ForwardRequest& request) const;
 
+  // Frees the activation buffers kept for reuse between forwards (forwards running now keep
+  // theirs, and return them when they finish). Thread-safe.
+  void release_spare_buffers() const;
+
   const ModelConfig& config() const { return config_; }
   Isa isa() const { return options_.isa; }
   size_t weight_bytes() const;

@@ -47,4 +47,19 @@ test('a forward after larger and smaller ones matches the same forward on a fres
   }
 });
 
+test('releaseBuffers frees the activations of a large batch and the model keeps working', async () => {
+  const model = await AlbertModel.fromPretrained(TINY, { threads: 2, head: 'base' });
+  const run = (batch) => model.forward({ inputIds: { data: new Int32Array(batch * 64).fill(7), dims: [batch, 64] } });
+  const small = Array.from((await run(2)).lastHiddenState.data);
+  await run(1000); // ~140 MB of activations (64,000 tokens), kept for the next forward
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  model.releaseBuffers();
+  const freed = (before - process.memoryUsage().rss) / 1e6;
+  assert.ok(freed > 60, `releaseBuffers freed ${freed.toFixed(0)} MB`);
+  assert.equal(Array.from((await run(2)).lastHiddenState.data), small);
+  model.dispose();
+  model.releaseBuffers(); // after dispose: nothing to free, no error
+});
+
 test.run();
