@@ -1,5 +1,5 @@
 // `albert_engine_check forward <bundle-dir> <isa> <out-file> [bf16 path]`: builds an AlbertModel
-// from a bundle that test/helpers/engine-check.mjs writes (the config and tensors the TS loader
+// (on weights shared from a first one, see run_forward_check) from a bundle that test/helpers/engine-check.mjs writes (the config and tensors the TS loader
 // would hand to createModel) and writes the outputs of every case in it.
 //
 // <bundle-dir>/bundle.txt, one record per line, fields separated by single spaces:
@@ -21,6 +21,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -187,7 +188,12 @@ int run_forward_check(const char* bundle_dir, const char* isa, const char* out_f
       options.precision = albert::gemm::Precision::kBF16;
       options.bf16_path = albert::gemm::parse_bf16_path(bf16_path);
     }
-    const albert::AlbertModel model(albert::config_from_fields(BundleConfigFields{bundle.config}), bundle.weights, options);
+    const albert::ModelConfig config = albert::config_from_fields(BundleConfigFields{bundle.config});
+    // The cases run on a second model that shares the first one's weights and outlives it (as
+    // models loaded in several workers do), so a sanitizer build also checks that lifetime.
+    std::shared_ptr<const albert::AlbertModel::Weights> weights =
+        albert::AlbertModel(config, bundle.weights, options).weights();
+    const albert::AlbertModel model(config, std::move(weights), options);
     run_cases(model, bundle, out_file);
     return 0;
   } catch (const std::exception& e) {
