@@ -1,6 +1,7 @@
 // `albert_engine_check forward <bundle-dir> <isa> <out-file> [bf16 path]`: builds an AlbertModel
-// (on weights shared from a first one, see run_forward_check) from a bundle that test/helpers/engine-check.mjs writes (the config and tensors the TS loader
-// would hand to createModel) and writes the outputs of every case in it.
+// (on weights shared from a first one, see run_forward_check) from a bundle that
+// test/helpers/engine-check.mjs writes (the config and tensors the TS loader would hand to
+// createModel) and writes the outputs of every case in it.
 //
 // <bundle-dir>/bundle.txt, one record per line, fields separated by single spaces:
 //   config <key> <value>                   lib/model/config.ts nativeConfig()'s entries
