@@ -3,11 +3,13 @@
 // event loop's delay while they run (perf_hooks.monitorEventLoopDelay).
 //
 //   node bench/batcher.mjs [--requests 1000] [--threads 2] [--quick]
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { pipeline } from 'albert-native';
+
+import { makeTexts } from './fill-mask-texts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, '..', 'shared', 'fixtures', 'models', 'albert-base-random');
@@ -22,21 +24,6 @@ const arg = (name, fallback) => {
 const quick = process.argv.includes('--quick');
 const requests = arg('requests', quick ? 100 : 1000);
 const threads = arg('threads', 2);
-
-// Mixed-length texts from the tokenizer goldens' English lines, each with one [MASK].
-function makeTexts(n) {
-  const lines = readFileSync(join(root, 'test', 'fixtures', 'tokenizer', 'golden-albert-30k.jsonl'), 'utf8')
-    .split('\n').filter(Boolean).map((l) => JSON.parse(l).text)
-    .filter((t) => /^[\x20-\x7e]{20,400}$/.test(t));
-  const texts = [];
-  for (let i = 0; texts.length < n; ++i) {
-    const words = lines[(i * 7919) % lines.length].split(' ');
-    const keep = words.slice(0, 4 + ((i * 37) % 60));
-    keep[(i * 13) % keep.length] = '[MASK]';
-    texts.push(keep.join(' '));
-  }
-  return texts;
-}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

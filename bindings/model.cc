@@ -74,23 +74,54 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
 // they go when the last model using them does.
 class SharedWeights {
  public:
-  static std::shared_ptr<const AlbertModel::Weights> find(const std::string& key) {
+  using WeightsPtr = std::shared_ptr<const AlbertModel::Weights>;
+
+  // The live weights of `key`, or null.
+  static WeightsPtr find(const std::string& key) {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    auto it = r.weights.find(key);
-    return it == r.weights.end() ? nullptr : it->second.lock();
+    auto it = r.entries.find(key);
+    return it == r.entries.end() ? nullptr : it->second.weights.lock();
   }
-  static void remember(const std::string& key, const std::shared_ptr<const AlbertModel::Weights>& weights) {
+
+  // The live weights of `key`, else what load() returns, registered. Loads of one key run one
+  // at a time, so workers started together wait for the first one's weights instead of each
+  // packing a copy. `shared` says whether the weights were another load's.
+  template <typename Load>
+  static WeightsPtr find_or_load(const std::string& key, const Load& load, bool& shared) {
+    shared = true;
+    std::shared_ptr<std::mutex> loading;
+    {
+      Registry& r = registry();
+      std::lock_guard<std::mutex> lock(r.mutex);
+      Entry& e = r.entries[key];
+      if (WeightsPtr w = e.weights.lock()) return w;
+      if (!e.loading) e.loading = std::make_shared<std::mutex>();
+      loading = e.loading;
+    }
+    std::lock_guard<std::mutex> one_at_a_time(*loading);
+    if (WeightsPtr w = find(key)) return w;
+    WeightsPtr w = load();
+    shared = false;
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    for (auto it = r.weights.begin(); it != r.weights.end();) it = it->second.expired() ? r.weights.erase(it) : std::next(it);
-    r.weights[key] = weights;
+    for (auto it = r.entries.begin(); it != r.entries.end();) {
+      // Expired, and no load waiting on it (every holder copies `loading` under this lock).
+      const bool unused = it->second.weights.expired() && it->second.loading.use_count() == 1;
+      it = it->first != key && unused ? r.entries.erase(it) : std::next(it);
+    }
+    r.entries[key].weights = w;
+    return w;
   }
 
  private:
+  struct Entry {
+    std::weak_ptr<const AlbertModel::Weights> weights;
+    std::shared_ptr<std::mutex> loading;  // serialises the loads of this key
+  };
   struct Registry {
     std::mutex mutex;
-    std::map<std::string, std::weak_ptr<const AlbertModel::Weights>> weights;
+    std::map<std::string, Entry> entries;
   };
   // Never destroyed: a worker thread may still be loading a model while the process exits.
   static Registry& registry() {
@@ -217,18 +248,13 @@ class CreateWorker : public PromiseWorker {
   }
 
  protected:
-  // With a share key, weights another load registered since createSharedModel looked (two
-  // loads at once) are used instead of converting and packing a second copy.
+  // With a share key, the weights come from the registry when another load has them, or is
+  // loading them (workers started together), and are registered otherwise.
   void Run() override {
-    if (!share_key_.empty()) {
-      if (std::shared_ptr<const AlbertModel::Weights> weights = SharedWeights::find(share_key_)) {
-        model_ = std::make_shared<AlbertModel>(config_, std::move(weights), options_);
-        weights_shared_ = true;
-        return;
-      }
-    }
-    model_ = std::make_shared<AlbertModel>(config_, weights_, options_);
-    if (!share_key_.empty()) SharedWeights::remember(share_key_, model_->weights());
+    auto load = [&] { return AlbertModel::load_weights(config_, weights_, options_); };
+    SharedWeights::WeightsPtr weights =
+        share_key_.empty() ? load() : SharedWeights::find_or_load(share_key_, load, weights_shared_);
+    model_ = std::make_shared<AlbertModel>(config_, std::move(weights), options_);
   }
   Napi::Value Result(Napi::Env env) override {
     spec_ref_.Reset();

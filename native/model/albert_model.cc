@@ -303,12 +303,14 @@ void check_config(const ModelConfig& c) {
 
 }  // namespace
 
-AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
-    : config_(config), options_(options) {
-  check_config(config_);
-  weights_ = std::make_shared<const Weights>(config_, w, options_);
-  pool_ = std::make_unique<ThreadPool>(options.threads);
+std::shared_ptr<const AlbertModel::Weights> AlbertModel::load_weights(const ModelConfig& config, const WeightSource& w,
+                                                                      const ModelOptions& options) {
+  check_config(config);
+  return std::make_shared<const Weights>(config, w, options);
 }
+
+AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
+    : AlbertModel(config, load_weights(config, w, options), options) {}
 
 AlbertModel::AlbertModel(const ModelConfig& config, std::shared_ptr<const Weights> weights, const ModelOptions& options)
     : config_(config), options_(options), weights_(std::move(weights)) {

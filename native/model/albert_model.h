@@ -61,6 +61,9 @@ class AlbertModel {
   // Converts and packs every weight the head needs; throws std::runtime_error naming a missing
   // or mis-shaped tensor. The source's buffers are not referenced afterwards.
   AlbertModel(const ModelConfig& config, const WeightSource& weights, const ModelOptions& options);
+  // The weights that constructor loads, for building models on them with the next one.
+  static std::shared_ptr<const Weights> load_weights(const ModelConfig& config, const WeightSource& weights,
+                                                     const ModelOptions& options);
   // A model on weights another model loaded (its weights()) with the same config and the same
   // options but threads: only the thread pool and activation buffers are this model's own.
   // Throws std::invalid_argument when options' ISA, precision or bf16 kernel and rounding differ

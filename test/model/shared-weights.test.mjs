@@ -40,6 +40,14 @@ test('a second load shares the first one\'s weights and gives the same results',
   fresh.dispose();
 });
 
+test('loads started together share too: the second waits for the first one\'s weights', async () => {
+  const models = await Promise.all([load(), load(), load({ threads: 2 })]);
+  assert.equal(models.map((m) => m.weightsShared).sort(), [false, true, true]);
+  const expected = await logits(models[0]);
+  for (const m of models) assert.equal(await logits(m), expected);
+  for (const m of models) m.dispose();
+});
+
 test('a shared load does not read the weights file again', async () => {
   const fsPromises = require('node:fs/promises'); // the module the library reads files with
   const readFile = fsPromises.readFile;
