@@ -1,5 +1,6 @@
 // The addon is context-aware: three worker_threads and the main thread each load the model
-// and run at the same time, with identical results.
+// and run at the same time, with identical results; a worker terminated mid-forward does not
+// take the process down.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
@@ -41,6 +42,21 @@ test('3 workers and the main thread at once give identical outputs', async () =>
     assert.equal(Array.from(r.sopLogits), Array.from(ref.sopLogits));
     assert.equal(r.filled, ref.filled);
   }
+});
+
+test('terminating a worker in the middle of its forwards leaves the process running', async () => {
+  // A forward finishing after its worker's environment is gone has no promise to settle; that
+  // must not abort the process (it did, with an uncaught Napi::Error, before the fix).
+  for (let i = 0; i < 16; ++i) {
+    const worker = new Worker(new URL('./terminated-worker.mjs', import.meta.url), { workerData: { dir: DIR } });
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    await new Promise((resolve) => setTimeout(resolve, 1 + (i % 8) * 3));
+    await worker.terminate();
+  }
+  const model = await AlbertModel.fromPretrained(DIR, { threads: 2 });
+  const out = await model.forward({ inputIds: inputs() });
+  assert.equal(out.predictionLogits.dims, [2, 24, 1000]);
+  model.dispose();
 });
 
 test.run();
