@@ -44,6 +44,8 @@ function fail(file: string, message: string): never {
   throw new AlbertError('ERR_CONFIG', `${file}: ${message}`);
 }
 
+const MAX_HIDDEN_LAYERS = 1024;
+
 function integer(raw: Record<string, unknown>, key: string, fallback: number, file: string, min = 1): number {
   const value = raw[key] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -111,6 +113,11 @@ export function parseConfig(raw: unknown, file: string): AlbertConfig {
   };
   if (config.hiddenSize % config.numAttentionHeads !== 0) {
     fail(file, `hidden_size ${config.hiddenSize} is not a multiple of num_attention_heads ${config.numAttentionHeads}`);
+  }
+  // Every layer runs in every forward. Real ALBERTs have 12-24 (the paper's deepest, 48): a count
+  // in the millions is a damaged file, and would make each forward run for hours.
+  if (config.numHiddenLayers > MAX_HIDDEN_LAYERS) {
+    fail(file, `num_hidden_layers ${config.numHiddenLayers} is more than ${MAX_HIDDEN_LAYERS}`);
   }
   if (config.numHiddenGroups > config.numHiddenLayers) {
     fail(file, `num_hidden_groups ${config.numHiddenGroups} exceeds num_hidden_layers ${config.numHiddenLayers}`);

@@ -19,6 +19,10 @@ function layerNorm(out: Map<string, Shape>, name: string, width: number): void {
   out.set(`${name}.bias`, [width]);
 }
 
+function layerPrefix(group: number, inner: number): string {
+  return `encoder.albert_layer_groups.${group}.albert_layers.${inner}`;
+}
+
 /** Every tensor (name without "albert.", shape) the engine reads for this config and head. */
 export function expectedTensors(config: AlbertConfig, head: AlbertHead): Map<string, Shape> {
   const { vocabSize: V, embeddingSize: E, hiddenSize: H, intermediateSize: F } = config;
@@ -30,7 +34,7 @@ export function expectedTensors(config: AlbertConfig, head: AlbertHead): Map<str
   linear(out, 'encoder.embedding_hidden_mapping_in', H, E);
   for (let g = 0; g < config.numHiddenGroups; ++g) {
     for (let i = 0; i < config.innerGroupNum; ++i) {
-      const p = `encoder.albert_layer_groups.${g}.albert_layers.${i}`;
+      const p = layerPrefix(g, i);
       for (const part of ['query', 'key', 'value', 'dense']) linear(out, `${p}.attention.${part}`, H, H);
       layerNorm(out, `${p}.attention.LayerNorm`, H);
       if (config.positionEmbeddingType !== 'absolute') {
@@ -84,12 +88,19 @@ export function selectTensors(file: SafetensorsFile, fileName: string, config: A
     }
     if (!byName.has(name)) byName.set(name, tensor);
   }
+  const missing = (name: string) => new AlbertError('ERR_WEIGHTS', `${fileName}: missing tensor "${name}" (needed by head '${head}')`);
+  // A config that asks for more layers than the file holds fails at the first missing one, before
+  // the names of all of them are listed (a damaged inner_group_num of 10^9 took minutes).
+  for (let g = 0; g < config.numHiddenGroups; ++g) {
+    for (let i = 0; i < config.innerGroupNum; ++i) {
+      const name = `${layerPrefix(g, i)}.attention.query.weight`;
+      if (!byName.has(name)) throw missing(name);
+    }
+  }
   const specs: NativeTensorSpec[] = [];
   for (const [name, shape] of expectedTensors(config, head)) {
     const tensor = byName.get(name);
-    if (!tensor) {
-      throw new AlbertError('ERR_WEIGHTS', `${fileName}: missing tensor "${name}" (needed by head '${head}')`);
-    }
+    if (!tensor) throw missing(name);
     if (!FLOAT_DTYPES.has(tensor.dtype)) {
       throw new AlbertError('ERR_WEIGHTS', `${fileName}: tensor "${tensor.name}" has dtype ${tensor.dtype}; expected F32, F16 or BF16`);
     }

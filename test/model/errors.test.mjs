@@ -45,6 +45,8 @@ test('malformed config.json, unknown hidden_act, bad fields', async () => {
   await loadWith({ ...CONFIG, num_attention_heads: 5 }, GOOD_BYTES, /not a multiple of num_attention_heads/, 'ERR_CONFIG');
   await loadWith({ ...CONFIG, position_embedding_type: 'rotary' }, GOOD_BYTES, /position_embedding_type/, 'ERR_CONFIG');
   await loadWith({ ...CONFIG, model_type: 'bert' }, GOOD_BYTES, /model_type/, 'ERR_CONFIG');
+  // Damaged layer counts fail at once instead of running for hours.
+  await loadWith({ ...CONFIG, num_hidden_layers: 1e9 }, GOOD_BYTES, /num_hidden_layers 1000000000 is more than 1024/, 'ERR_CONFIG');
 });
 
 test('safetensors: truncated file, header past the end, bad JSON', async () => {
@@ -85,6 +87,10 @@ test('missing or mis-shaped tensor, wrong dtype, bad position_ids', async () => 
   const missing = new Map(TENSORS);
   missing.delete('albert.encoder.albert_layer_groups.0.albert_layers.0.ffn.weight');
   await loadWith(CONFIG, encodeSafetensors(missing), /missing tensor "encoder\.albert_layer_groups\.0\.albert_layers\.0\.ffn\.weight"/, 'ERR_WEIGHTS');
+  // More inner layers than the file holds: the first missing one is named, without listing 10^9.
+  const started = performance.now();
+  await loadWith({ ...CONFIG, inner_group_num: 1e9 }, GOOD_BYTES, /missing tensor "encoder\.albert_layer_groups\.0\.albert_layers\.1\.attention\.query\.weight"/, 'ERR_WEIGHTS');
+  assert.ok(performance.now() - started < 5000, 'a damaged inner_group_num fails fast');
   const misShaped = new Map(TENSORS);
   const t = misShaped.get('albert.pooler.weight');
   misShaped.set('albert.pooler.weight', { ...t, shape: [32, 128] });
