@@ -49,7 +49,8 @@ export function makeWindows(
 ): Window[] {
   const room = maxSeqLen - question.length - 3;
   if (room < 1) {
-    throw new AlbertError('ERR_INPUT', `question-answering: the question has ${question.length} tokens, too long for maxSeqLen ${maxSeqLen}`);
+    const tokens = `${question.length} token${question.length === 1 ? '' : 's'}`;
+    throw new AlbertError('ERR_INPUT', `question-answering: the question (${tokens}) leaves no room for the context in maxSeqLen ${maxSeqLen} (it takes the question, 3 special tokens and at least 1 context token)`);
   }
   const n = context.ids.length;
   if (n > room && docStride >= room) {

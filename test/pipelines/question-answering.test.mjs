@@ -86,6 +86,8 @@ test('errors: missing fields, empty context, docStride too large', async () => {
   await rejects(qa({ question: 'q', context: '   ' }), AlbertError, 'ERR_INPUT');
   const context = 'the tea was cold and the day was fine. '.repeat(10);
   await rejects(qa({ question: 'q', context }, { maxSeqLen: 40, docStride: 39 }), AlbertError, 'ERR_INPUT');
+  const noRoom = await rejects(qa({ question: 'q', context }, { maxSeqLen: 3 }), AlbertError, 'ERR_INPUT');
+  assert.match(noRoom.message, /the question \(2 tokens\) leaves no room for the context in maxSeqLen 3/);
 });
 
 test.run();
