@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileNotFoundError, modelFileError, requireString } from './errors';
-import { parseModelProto, type ModelProto } from './model-proto';
+import { parseModelProto, type ModelProto, type NormalizerSpecProto, type TrainerSpecProto } from './model-proto';
 import { NormBuffer, Normalizer } from './normalizer';
 import { TokenBuffer, UnigramModel } from './unigram';
 import { decodeUtf8, decodeUtf8Lenient, Utf8Buffer } from './utf8';
@@ -40,13 +40,16 @@ export class SentencePieceProcessor {
   private readonly unigram: UnigramModel;
   private readonly normalizer: Normalizer;
 
-  private constructor(
-    /** @internal */ readonly vocab: Vocab,
-    private readonly proto: ModelProto,
-  ) {
+  // Only the specs are kept of the parsed file: its 30,000 piece records are not needed again.
+  private readonly normalizerSpec: NormalizerSpecProto;
+  private readonly trainerSpec: TrainerSpecProto;
+
+  private constructor(/** @internal */ readonly vocab: Vocab, proto: ModelProto) {
+    this.normalizerSpec = proto.normalizerSpec!;
+    this.trainerSpec = proto.trainerSpec!;
     const [min, max] = vocab.scoreRange();
-    this.unigram = new UnigramModel(vocab.buildPieceTrie(), vocab.scores, vocab.latticeKinds(), vocab.unkId, max, min);
-    this.normalizer = new Normalizer(proto.normalizerSpec!, vocab.buildUserDefinedTrie());
+    this.unigram = new UnigramModel(vocab.pieceTrie, vocab.scores, vocab.latticeKinds(), vocab.unkId, max, min);
+    this.normalizer = new Normalizer(this.normalizerSpec, vocab.userDefinedTrie);
   }
 
   /** Loads a serialized ModelProto (synchronously). */
@@ -213,7 +216,7 @@ export class SentencePieceProcessor {
       throw new TypeError('ids must be an array of numbers');
     }
     const v = this.vocab;
-    const spec = this.proto.normalizerSpec!;
+    const spec = this.normalizerSpec;
     const stripLeading = spec.addDummyPrefix || spec.removeExtraWhitespaces;
     let text = '';
     let pendingBytes: number[] = [];
@@ -231,7 +234,7 @@ export class SentencePieceProcessor {
       let piece = v.pieces[id];
       bosWsSeen = false;
       if (v.isControl(id)) continue;
-      if (v.isUnknown(id)) { text += this.proto.trainerSpec!.unkSurface; continue; }
+      if (v.isUnknown(id)) { text += this.trainerSpec.unkSurface; continue; }
       if (isBosWs && stripLeading && piece.startsWith(SPACE_SYMBOL)) {
         piece = piece.slice(1);
         // With remove_extra_whitespaces every leading space is dropped, so keep looking.

@@ -9,20 +9,21 @@ import { LatticeKind } from './unigram';
 
 export class Vocab {
   readonly pieces: string[];
-  /** Each piece's UTF-8 bytes, as the model file stores them (the tries' keys). */
-  private readonly pieceBytes: Uint8Array[];
   readonly types: Uint8Array;
   readonly scores: Float32Array;
   readonly unkId: number;
   /** Id of each byte piece <0xXX> when byte_fallback is on, else null. */
   readonly byteIds: Int32Array | null;
+  /** Trie over the pieces the lattice may use (normal, user-defined, unused). */
+  readonly pieceTrie: DoubleArrayTrie;
+  /** Trie of user-defined symbols for the normaliser's prefix matcher, or null if none. */
+  readonly userDefinedTrie: DoubleArrayTrie | null;
   private readonly index = new Map<string, number>();
 
   constructor(model: ModelProto) {
     const n = model.pieces.length;
     if (n === 0) throw new Error('the model has no pieces');
     this.pieces = model.pieces.map((p) => p.piece);
-    this.pieceBytes = model.pieces.map((p) => p.bytes);
     this.types = Uint8Array.from(model.pieces, (p) => p.type);
     this.scores = Float32Array.from(model.pieces, (p) => p.score);
     this.unkId = this.buildIndex();
@@ -32,6 +33,11 @@ export class Vocab {
       const name = ({ 2: 'BPE', 3: 'WORD', 4: 'CHAR' } as Record<number, string>)[type] ?? `type ${type}`;
       throw new Error(`model type ${name} is not supported (only unigram models, as ALBERT uses)`);
     }
+    // Keyed by the file's own bytes, which are not kept: the tries are all that needs them.
+    const pieceIds = this.idsWhere(isNormalLike);
+    this.pieceTrie = DoubleArrayTrie.build(pieceIds.map((id) => model.pieces[id].bytes), pieceIds);
+    const userIds = this.idsWhere((t) => t === PieceType.UserDefined);
+    this.userDefinedTrie = userIds.length === 0 ? null : DoubleArrayTrie.build(userIds.map((id) => model.pieces[id].bytes), userIds.map((_, i) => i));
   }
 
   get size(): number {
@@ -52,21 +58,10 @@ export class Vocab {
   isByte(id: number): boolean { return this.types[id] === PieceType.Byte; }
   isUserDefined(id: number): boolean { return this.types[id] === PieceType.UserDefined; }
 
-  /** Trie over the pieces the lattice may use (normal, user-defined, unused). */
-  buildPieceTrie(): DoubleArrayTrie {
-    const keys: Uint8Array[] = [];
-    const values: number[] = [];
-    this.types.forEach((t, id) => {
-      if (isNormalLike(t)) { keys.push(this.pieceBytes[id]); values.push(id); }
-    });
-    return DoubleArrayTrie.build(keys, values);
-  }
-
-  /** Trie of user-defined symbols for the normaliser's prefix matcher, or null if none. */
-  buildUserDefinedTrie(): DoubleArrayTrie | null {
-    const keys: Uint8Array[] = [];
-    this.types.forEach((t, id) => { if (t === PieceType.UserDefined) keys.push(this.pieceBytes[id]); });
-    return keys.length === 0 ? null : DoubleArrayTrie.build(keys, keys.map((_, i) => i));
+  private idsWhere(keep: (type: number) => boolean): number[] {
+    const ids: number[] = [];
+    this.types.forEach((t, id) => { if (keep(t)) ids.push(id); });
+    return ids;
   }
 
   latticeKinds(): Uint8Array {
