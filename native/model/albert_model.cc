@@ -309,9 +309,6 @@ std::shared_ptr<const AlbertModel::Weights> AlbertModel::load_weights(const Mode
   return std::make_shared<const Weights>(config, w, options);
 }
 
-AlbertModel::AlbertModel(const ModelConfig& config, const WeightSource& w, const ModelOptions& options)
-    : AlbertModel(config, load_weights(config, w, options), options) {}
-
 AlbertModel::AlbertModel(const ModelConfig& config, std::shared_ptr<const Weights> weights, const ModelOptions& options)
     : config_(config), options_(options), weights_(std::move(weights)) {
   check_config(config_);

@@ -60,18 +60,14 @@ class AlbertModel {
 
   // Converts and packs every weight the head needs; throws std::runtime_error naming a missing
   // or mis-shaped tensor. The source's buffers are not referenced afterwards.
-  AlbertModel(const ModelConfig& config, const WeightSource& weights, const ModelOptions& options);
-  // The weights that constructor loads, for building models on them with the next one.
   static std::shared_ptr<const Weights> load_weights(const ModelConfig& config, const WeightSource& weights,
                                                      const ModelOptions& options);
-  // A model on weights another model loaded (its weights()) with the same config and the same
-  // options but threads: only the thread pool and activation buffers are this model's own.
-  // Throws std::invalid_argument when options' ISA, precision or bf16 kernel and rounding differ
-  // from the ones the weights were packed for.
+  // A model on weights from load_weights with the same config and the same options but threads;
+  // any number of models can share them. Only the thread pool and activation buffers are the
+  // model's own. Throws std::invalid_argument when options' ISA, precision or bf16 kernel and
+  // rounding differ from the ones the weights were packed for.
   AlbertModel(const ModelConfig& config, std::shared_ptr<const Weights> weights, const ModelOptions& options);
   ~AlbertModel();
-
-  std::shared_ptr<const Weights> weights() const { return weights_; }
 
   // Thread-safe: concurrent calls share the weights and queue on the thread pool.
   ForwardResult forward(const ForwardRequest& request) const;

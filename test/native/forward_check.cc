@@ -1,7 +1,6 @@
 // `albert_engine_check forward <bundle-dir> <isa> <out-file> [bf16 path]`: builds an AlbertModel
-// (on weights shared from a first one, see run_forward_check) from a bundle that
-// test/helpers/engine-check.mjs writes (the config and tensors the TS loader would hand to
-// createModel) and writes the outputs of every case in it.
+// from a bundle that test/helpers/engine-check.mjs writes (the config and tensors the TS loader
+// would hand to createModel) and writes the outputs of every case in it.
 //
 // <bundle-dir>/bundle.txt, one record per line, fields separated by single spaces:
 //   config <key> <value>                   lib/model/config.ts nativeConfig()'s entries
@@ -190,11 +189,8 @@ int run_forward_check(const char* bundle_dir, const char* isa, const char* out_f
       options.bf16_path = albert::gemm::parse_bf16_path(bf16_path);
     }
     const albert::ModelConfig config = albert::config_from_fields(BundleConfigFields{bundle.config});
-    // The cases run on a second model that shares the first one's weights and outlives it (as
-    // models loaded in several workers do), so a sanitizer build also checks that lifetime.
-    std::shared_ptr<const albert::AlbertModel::Weights> weights =
-        albert::AlbertModel(config, bundle.weights, options).weights();
-    const albert::AlbertModel model(config, std::move(weights), options);
+    // Built as the addon builds every model: weights first, then a model on them.
+    const albert::AlbertModel model(config, albert::AlbertModel::load_weights(config, bundle.weights, options), options);
     run_cases(model, bundle, out_file);
     return 0;
   } catch (const std::exception& e) {
