@@ -1,15 +1,14 @@
 // N-API glue for the engine's AlbertModel. Arguments arrive already checked by
 // lib/model/*.ts; this file only converts between JS values and engine structs, and runs the
 // work off the JS thread.
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "bindings.h"
 #include "js_values.h"
 #include "model/albert_model.h"
+#include "model/shared_weights.h"
 #include "promise_worker.h"
 
 namespace albert_bindings {
@@ -67,67 +66,6 @@ class ModelHandle : public Napi::ObjectWrap<ModelHandle> {
 
   std::shared_ptr<AlbertModel> model_;
   bool weights_shared_ = false;  // the weights were another model's, loaded earlier in this process
-};
-
-// Packed weights by share key (lib/model/albert-model.ts: the weights file's identity, the
-// config and the packing options), for every thread and worker of the process. Held weakly:
-// they go when the last model using them does.
-class SharedWeights {
- public:
-  using WeightsPtr = std::shared_ptr<const AlbertModel::Weights>;
-
-  // The live weights of `key`, or null.
-  static WeightsPtr find(const std::string& key) {
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    auto it = r.entries.find(key);
-    return it == r.entries.end() ? nullptr : it->second.weights.lock();
-  }
-
-  // The live weights of `key`, else what load() returns, registered. Loads of one key run one
-  // at a time, so workers started together wait for the first one's weights instead of each
-  // packing a copy. `shared` says whether the weights were another load's.
-  template <typename Load>
-  static WeightsPtr find_or_load(const std::string& key, const Load& load, bool& shared) {
-    shared = true;
-    std::shared_ptr<std::mutex> loading;
-    {
-      Registry& r = registry();
-      std::lock_guard<std::mutex> lock(r.mutex);
-      Entry& e = r.entries[key];
-      if (WeightsPtr w = e.weights.lock()) return w;
-      if (!e.loading) e.loading = std::make_shared<std::mutex>();
-      loading = e.loading;
-    }
-    std::lock_guard<std::mutex> one_at_a_time(*loading);
-    if (WeightsPtr w = find(key)) return w;
-    WeightsPtr w = load();
-    shared = false;
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    for (auto it = r.entries.begin(); it != r.entries.end();) {
-      // Expired, and no load waiting on it (every holder copies `loading` under this lock).
-      const bool unused = it->second.weights.expired() && it->second.loading.use_count() == 1;
-      it = it->first != key && unused ? r.entries.erase(it) : std::next(it);
-    }
-    r.entries[key].weights = w;
-    return w;
-  }
-
- private:
-  struct Entry {
-    std::weak_ptr<const AlbertModel::Weights> weights;
-    std::shared_ptr<std::mutex> loading;  // serialises the loads of this key
-  };
-  struct Registry {
-    std::mutex mutex;
-    std::map<std::string, Entry> entries;
-  };
-  // Never destroyed: a worker thread may still be loading a model while the process exits.
-  static Registry& registry() {
-    static Registry* r = new Registry();
-    return *r;
-  }
 };
 
 Napi::Object TensorToJs(Napi::Env env, const albert::Tensor& t) {
@@ -252,8 +190,8 @@ class CreateWorker : public PromiseWorker {
   // loading them (workers started together), and are registered otherwise.
   void Run() override {
     auto load = [&] { return AlbertModel::load_weights(config_, weights_, options_); };
-    SharedWeights::WeightsPtr weights =
-        share_key_.empty() ? load() : SharedWeights::find_or_load(share_key_, load, weights_shared_);
+    std::shared_ptr<const AlbertModel::Weights> weights =
+        share_key_.empty() ? load() : albert::shared_weights::find_or_load(share_key_, load, weights_shared_);
     model_ = std::make_shared<AlbertModel>(config_, std::move(weights), options_);
   }
   Napi::Value Result(Napi::Env env) override {
@@ -309,7 +247,7 @@ Napi::Value CreateModel(const Napi::CallbackInfo& info) {
 Napi::Value CreateSharedModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Object spec = info[0].As<Napi::Object>();
-  std::shared_ptr<const AlbertModel::Weights> weights = SharedWeights::find(get_string(spec, "shareKey"));
+  std::shared_ptr<const AlbertModel::Weights> weights = albert::shared_weights::find(get_string(spec, "shareKey"));
   if (!weights) return env.Null();
   std::shared_ptr<AlbertModel> model;
   try {
