@@ -224,18 +224,27 @@ Napi::Error ToJsError(Napi::Env env, const std::exception& e, const char* code) 
   return error;
 }
 
-Napi::Value CreateModel(const Napi::CallbackInfo& info) {
-  auto* data = info.Env().GetInstanceData<AddonData>();
-  CreateWorker* worker;
+// Runs model set-up from a spec on the JS thread: JS errors pass through, std::invalid_argument
+// (a config or options the engine refuses) becomes ERR_CONFIG, anything else the engine throws
+// here (an instruction set the CPU lacks) ERR_ISA.
+template <typename F>
+auto WithSetupErrors(Napi::Env env, const F& setup) -> decltype(setup()) {
   try {
-    worker = new CreateWorker(info.Env(), info[0].As<Napi::Object>(), &data->model_handle);
+    return setup();
   } catch (const Napi::Error&) {
     throw;
   } catch (const std::invalid_argument& e) {
-    throw ToJsError(info.Env(), e, "ERR_CONFIG");
+    throw ToJsError(env, e, "ERR_CONFIG");
   } catch (const std::exception& e) {
-    throw ToJsError(info.Env(), e, "ERR_ISA");
+    throw ToJsError(env, e, "ERR_ISA");
   }
+}
+
+Napi::Value CreateModel(const Napi::CallbackInfo& info) {
+  auto* data = info.Env().GetInstanceData<AddonData>();
+  CreateWorker* worker = WithSetupErrors(info.Env(), [&] {
+    return new CreateWorker(info.Env(), info[0].As<Napi::Object>(), &data->model_handle);
+  });
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;
@@ -249,15 +258,10 @@ Napi::Value CreateSharedModel(const Napi::CallbackInfo& info) {
   const Napi::Object spec = info[0].As<Napi::Object>();
   std::shared_ptr<const AlbertModel::Weights> weights = albert::shared_weights::find(get_string(spec, "shareKey"));
   if (!weights) return env.Null();
-  std::shared_ptr<AlbertModel> model;
-  try {
-    model = std::make_shared<AlbertModel>(ParseConfig(spec.Get("config").As<Napi::Object>()), std::move(weights),
-                                          ParseOptions(spec));
-  } catch (const std::invalid_argument& e) {
-    throw ToJsError(env, e, "ERR_CONFIG");
-  } catch (const std::exception& e) {
-    throw ToJsError(env, e, "ERR_ISA");
-  }
+  std::shared_ptr<AlbertModel> model = WithSetupErrors(env, [&] {
+    return std::make_shared<AlbertModel>(ParseConfig(spec.Get("config").As<Napi::Object>()), std::move(weights),
+                                         ParseOptions(spec));
+  });
   Napi::Object handle = env.GetInstanceData<AddonData>()->model_handle.New({});
   ModelHandle::Unwrap(handle)->Attach(std::move(model), /*weights_shared=*/true);
   return handle;
