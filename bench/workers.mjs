@@ -8,7 +8,6 @@
 // rounds; every pass runs in a fresh child process, so memory is measured from a clean start.
 //
 //   node bench/workers.mjs [--requests 200] [--workers 2] [--rounds 3] [--record]
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { pipeline } from 'albert-native';
 
+import { runJsonChild } from './child.mjs';
 import { makeTexts } from './fill-mask-texts.mjs';
 import { summarize } from './model/timing.mjs';
 import { cpuModel, recordSection } from './results.mjs';
@@ -48,26 +48,26 @@ async function stopWorkers(workers) {
 
 const rssMb = () => process.memoryUsage().rss / 1e6;
 
+/** Loads one way of serving: { serve(texts), close() }. */
+async function start(mode, workerCount) {
+  if (mode.workers) {
+    const workers = await startWorkers(workerCount, mode.shareWeights);
+    return { serve: (texts) => serveWithWorkers(workers, texts), close: () => stopWorkers(workers) };
+  }
+  const fill = await pipeline('fill-mask', DIR, { threads: workerCount });
+  return { serve: (texts) => Promise.all(texts.map((t) => fill(t, { topK: 5 }))), close: () => fill.dispose() };
+}
+
 /** One timed pass of one way of serving: { seconds, loadedMb } (RSS above the process's start). */
 async function pass(mode, texts, workerCount) {
   const base = rssMb();
-  if (mode.workers) {
-    const workers = await startWorkers(workerCount, mode.shareWeights);
-    await serveWithWorkers(workers, texts.slice(0, workerCount)); // warm-up
-    const loadedMb = rssMb() - base;
-    const t0 = performance.now();
-    await serveWithWorkers(workers, texts);
-    const seconds = (performance.now() - t0) / 1000;
-    await stopWorkers(workers);
-    return { seconds, loadedMb };
-  }
-  const fill = await pipeline('fill-mask', DIR, { threads: workerCount });
-  await Promise.all(texts.slice(0, workerCount).map((t) => fill(t, { topK: 5 }))); // warm-up
+  const server = await start(mode, workerCount);
+  await server.serve(texts.slice(0, workerCount)); // warm-up
   const loadedMb = rssMb() - base;
   const t0 = performance.now();
-  await Promise.all(texts.map((t) => fill(t, { topK: 5 })));
+  await server.serve(texts);
   const seconds = (performance.now() - t0) / 1000;
-  fill.dispose();
+  await server.close();
   return { seconds, loadedMb };
 }
 
@@ -92,10 +92,8 @@ function options() {
 
 /** Runs one pass of mode `m` in a fresh child process. */
 function passInChild(m, opts) {
-  const args = [fileURLToPath(import.meta.url), '--pass', String(m), '--requests', String(opts.requests), '--workers', String(opts.workers)];
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`pass ${m} failed (exit ${child.status}): ${child.stderr}`);
-  return JSON.parse(child.stdout);
+  const args = ['--pass', m, '--requests', opts.requests, '--workers', opts.workers];
+  return runJsonChild(fileURLToPath(import.meta.url), args, `pass ${m}`);
 }
 
 async function main() {

@@ -2,18 +2,14 @@
 // `node` child process so that nothing from this process (other engines, the
 // timing runs) is counted.
 
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
+import { runJsonChild } from '../child.mjs';
 
 const CHILD = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
 
 function measure(engine, modelDir, threads, phase, batch, seq) {
-  const args = [CHILD, engine, modelDir, String(threads), phase, String(batch), String(seq)];
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000 });
-  if (child.status !== 0) {
-    throw new Error(`memory child (${engine} ${phase}) failed: ${child.error ?? child.stderr.trim()}`);
-  }
-  return JSON.parse(child.stdout.trim().split('\n').pop()).maxRssBytes;
+  return runJsonChild(CHILD, [engine, modelDir, threads, phase, batch, seq], `memory child (${engine} ${phase})`).maxRssBytes;
 }
 
 function lastLine(text) {
