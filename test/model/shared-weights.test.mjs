@@ -7,9 +7,10 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
-import { AlbertError, AlbertModel, cpuInfo } from 'albert-native';
+import { AlbertModel, cpuInfo } from 'albert-native';
+import { rejectsWithCode } from '../helpers/assert.mjs';
 import { modelDir } from '../helpers/golden.mjs';
+import { startWorker } from '../helpers/worker.mjs';
 
 const require = createRequire(import.meta.url);
 const DIR = modelDir('tiny-pretraining');
@@ -114,26 +115,14 @@ test('a rewritten weights file is not mistaken for the old one', async () => {
 test('a worker thread shares the weights the main thread loaded', async () => {
   const main = await load();
   const inputIds = { data: Int32Array.from(IDS.flat()), dims: [1, IDS[0].length] };
-  const result = await new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./shared-weights-worker.mjs', import.meta.url), { workerData: { dir: DIR, inputIds } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
-  });
+  const result = await startWorker(new URL('./shared-weights-worker.mjs', import.meta.url), { dir: DIR, inputIds }).firstMessage;
   assert.is(result.weightsShared, true);
   assert.equal(Array.from(result.logits), await logits(main));
   main.dispose();
 });
 
 test('shareWeights must be a boolean', async () => {
-  try {
-    await load({ shareWeights: 'yes' });
-    assert.unreachable('should throw');
-  } catch (e) {
-    assert.instance(e, AlbertError);
-    assert.is(e.code, 'ERR_CONFIG');
-    assert.match(e.message, /shareWeights/);
-  }
+  await rejectsWithCode(load({ shareWeights: 'yes' }), 'ERR_CONFIG', /shareWeights/);
 });
 
 test.run();

@@ -3,8 +3,8 @@
 // take the process down.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Worker } from 'node:worker_threads';
 import { AlbertModel, pipeline } from 'albert-native';
+import { startWorker } from '../helpers/worker.mjs';
 import { modelDir } from './helpers.mjs';
 
 const DIR = modelDir('tiny-pretraining');
@@ -17,12 +17,7 @@ function inputs() {
 }
 
 function runWorker() {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./forward-worker.mjs', import.meta.url), { workerData: { dir: DIR, inputIds: inputs(), text: TEXT } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
-  });
+  return startWorker(new URL('./forward-worker.mjs', import.meta.url), { dir: DIR, inputIds: inputs(), text: TEXT }).firstMessage;
 }
 
 test('3 workers and the main thread at once give identical outputs', async () => {
@@ -48,8 +43,8 @@ test('terminating a worker in the middle of its forwards leaves the process runn
   // A forward finishing after its worker's environment is gone has no promise to settle; that
   // must not abort the process (it did, with an uncaught Napi::Error, before the fix).
   for (let i = 0; i < 16; ++i) {
-    const worker = new Worker(new URL('./terminated-worker.mjs', import.meta.url), { workerData: { dir: DIR } });
-    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    const { worker, firstMessage } = startWorker(new URL('./terminated-worker.mjs', import.meta.url), { dir: DIR });
+    await firstMessage; // its model is loaded and running
     await new Promise((resolve) => setTimeout(resolve, 1 + (i % 8) * 3));
     await worker.terminate();
   }
