@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { CASE_NAMES, makeInputs, selectCases } from './model/cases.mjs';
+import { ceiling, engineFlops, readShape } from './model/ceiling.mjs';
 import { compareOutputs } from './model/compare.mjs';
 import { createAlbertEngine, createOrtEngine, loadAlbertNative, ortVersion } from './model/engines.mjs';
 import { measureMemory } from './model/memory.mjs';
@@ -21,11 +22,13 @@ import {
   accuracyProblems,
   bf16Summary,
   environment,
+  ceilingRows,
   markdownSection,
   tableRows,
   targetRows,
 } from './model/report.mjs';
 import { timeInterleaved } from './model/timing.mjs';
+import { native } from './addon.mjs';
 import { recordSection } from './results.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,6 +91,32 @@ async function loadEngines(options) {
   return engines;
 }
 
+/**
+ * The machine's measured peaks in GFLOP/s on `threads` threads, best of three short bursts:
+ * fp32 (the FMA loop of the ISA albert-native uses) and, with AMX, bf16 (TDPBF16PS; 0 without).
+ */
+function measurePeaks(threads, withAmx) {
+  const best = (precision, seconds) =>
+    Math.max(...[0, 1, 2].map(() => native._testing.measurePeakGflops(threads, seconds, precision)));
+  return { fp32: best('fp32', 0.5), bf16: withAmx ? best('bf16', 0.3) : 0 };
+}
+
+/** Each engine's rate against its peak (bf16 against AMX's, the rest against the FMA peak). */
+function addCeilings(result, shape, peaks) {
+  const reference = result.timings.get(REFERENCE);
+  result.ceilings = new Map(
+    [...result.timings].map(([label, timing]) => [
+      label,
+      ceiling({
+        flops: engineFlops(shape, result.inputs, label, REFERENCE),
+        timing,
+        peak: label === BF16 ? peaks.bf16 : peaks.fp32,
+        reference: label === REFERENCE ? undefined : reference,
+      }),
+    ]),
+  );
+}
+
 /** One case: a correctness pass (also a first warm-up), then interleaved timing. */
 async function runCase(testCase, engines) {
   const inputs = makeInputs(testCase);
@@ -126,11 +155,20 @@ async function main() {
   checkModelDir();
   log(`model ${MODEL_DIR}, threads ${options.threads}, cases ${options.cases.map((c) => c.name).join(', ')}${options.quick ? ' (quick)' : ''}`);
 
+  const { cpuInfo } = await loadAlbertNative();
+  const withAmx = options.cases.some((c) => c.bf16) && cpuInfo().bf16Path === 'amx';
+  const peaksBefore = measurePeaks(options.threads, withAmx);
+  log(`peak GFLOP/s before: fp32 ${peaksBefore.fp32.toFixed(1)}${withAmx ? `, bf16 (AMX) ${peaksBefore.bf16.toFixed(1)}` : ''}`);
   const engines = await loadEngines(options);
   const results = [];
   for (const testCase of options.cases) results.push(await runCase(testCase, engines));
   const isa = engines.fp32.isa;
   for (const engine of Object.values(engines)) engine.dispose();
+  const peaksAfter = measurePeaks(options.threads, withAmx);
+  log(`peak GFLOP/s after: fp32 ${peaksAfter.fp32.toFixed(1)}${withAmx ? `, bf16 (AMX) ${peaksAfter.bf16.toFixed(1)}` : ''}`);
+  const peaks = { fp32: Math.max(peaksBefore.fp32, peaksAfter.fp32), bf16: Math.max(peaksBefore.bf16, peaksAfter.bf16) };
+  const shape = readShape(MODEL_DIR);
+  for (const result of results) addCeilings(result, shape, peaks);
 
   let memory;
   const memoryShape = options.quick ? { batch: 4, seq: 64 } : { batch: 32, seq: 128 };
@@ -144,7 +182,18 @@ async function main() {
   const targets = targetRows(results, REFERENCE, options.quick);
   const problems = accuracyProblems(results);
   const bf16 = bf16Summary(results, BF16);
-  const section = markdownSection({ env, rows, bf16, targets, problems, memory, memoryShape: `${memoryShape.batch} x ${memoryShape.seq}`, quick: options.quick });
+  const section = markdownSection({
+    env,
+    rows,
+    bf16,
+    targets,
+    problems,
+    peaks,
+    ceilings: ceilingRows(results, REFERENCE),
+    memory,
+    memoryShape: `${memoryShape.batch} x ${memoryShape.seq}`,
+    quick: options.quick,
+  });
 
   console.log(`\n${section}`);
   if (problems.length) console.error(`engine accuracy problems (fp32 vs ORT > 1e-3):\n  ${problems.join('\n  ')}`);

@@ -65,6 +65,27 @@ function failedRow(caseName, engine, message) {
   return row;
 }
 
+const percent = (share) => (share === undefined ? '-' : `${(100 * share).toFixed(0)}%`);
+const pair = (a, b, digits) => (a === undefined ? '-' : `${a.toFixed(digits)} / ${b.toFixed(digits)}`);
+
+/** One row per engine per case: its arithmetic rate, share of the peak, and the ratio the peak allows. */
+export function ceilingRows(results, referenceLabel) {
+  const rows = [];
+  for (const { testCase, ceilings } of results) {
+    for (const [label, c] of ceilings) {
+      rows.push({
+        case: testCase.name,
+        engine: label,
+        'GFLOP per forward': (c.flops / 1e9).toFixed(1),
+        'GFLOP/s median / fastest': pair(c.gflopsMedian, c.gflopsFastest, 0),
+        '% of peak median / fastest': c.shareMedian === undefined ? '-' : `${percent(c.shareMedian)} / ${percent(c.shareFastest)}`,
+        'ratio at 100% of peak vs ORT median / fastest': label === referenceLabel ? '-' : pair(c.ratioAtPeakVsMedian, c.ratioAtPeakVsFastest, 2),
+      });
+    }
+  }
+  return rows;
+}
+
 const TARGETS = [
   { case: 'throughput', engine: 'albert-native', min: 1.5, text: 'fp32 batch 32x128 throughput >= 1.5x ORT' },
   { case: 'latency', engine: 'albert-native', min: 1 / 0.8, text: 'batch 1x128 latency <= 0.8x ORT time (ratio >= 1.25)' },
@@ -78,15 +99,18 @@ export function targetRows(results, referenceLabel, quick) {
     const result = results.find((r) => r.testCase.name === target.case);
     const ours = result?.timings.get(target.engine);
     const failure = result?.failures?.get(target.engine);
-    if (failure) return { target: target.text, ratio: '-', 'paired ratio': '-', status: `NOT met (failed: ${failure})` };
-    if (!ours) return { target: target.text, ratio: '-', 'paired ratio': '-', status: 'not run' };
+    const empty = { target: target.text, ratio: '-', 'paired ratio': '-', 'ratio at 100% of peak vs ORT median / fastest': '-' };
+    if (failure) return { ...empty, status: `NOT met (failed: ${failure})` };
+    if (!ours) return { ...empty, status: 'not run' };
     const reference = result.timings.get(referenceLabel);
     const ratio = reference.median / ours.median;
     const met = ratio >= target.min ? 'met' : 'NOT met';
+    const c = result.ceilings?.get(target.engine);
     return {
       target: target.text,
       ratio: ratio.toFixed(2),
       'paired ratio': pairedRatio(reference, ours).toFixed(2),
+      'ratio at 100% of peak vs ORT median / fastest': c ? pair(c.ratioAtPeakVsMedian, c.ratioAtPeakVsFastest, 2) : '-',
       status: quick ? `${met} (quick shapes, not the target's)` : met,
     };
   });
@@ -137,7 +161,7 @@ export function markdownTable(rows) {
 }
 
 /** The whole RESULTS.md section, from its `##` title to its end. */
-export function markdownSection({ env, rows, bf16, targets, problems, memory, memoryShape, quick }) {
+export function markdownSection({ env, rows, bf16, targets, problems, peaks, ceilings, memory, memoryShape, quick }) {
   const parts = [
     SECTION_TITLE,
     '',
@@ -160,6 +184,12 @@ export function markdownSection({ env, rows, bf16, targets, problems, memory, me
     markdownTable(targets),
     '',
     `fp32 accuracy vs ORT (limit ${ACCURACY_LIMIT}): ${problems.length ? problems.join('; ') : 'within the limit on every case'}.`,
+    '',
+    '### What the peak allows',
+    '',
+    `Measured peaks, ${env.threads} threads, best of short bursts before and after the timings: fp32 FMA ${peaks.fp32.toFixed(1)} GFLOP/s${peaks.bf16 > 0 ? `, AMX TDPBF16PS ${peaks.bf16.toFixed(1)} GFLOP/s (the bf16 engine's peak)` : ''}. GFLOP per forward counts the matrix products (2 per multiply-add; softmax, GELU and LayerNorm add about 1% more): albert-native's over real tokens, onnxruntime-node's over the padded batch. "ratio at 100% of peak" is the ratio to onnxruntime-node's median and fastest sample that the engine would reach if its whole forward ran at the peak: a target above it cannot be met against those samples by any kernel on this machine.`,
+    '',
+    markdownTable(ceilings),
   ];
   if (memory) {
     parts.push(
