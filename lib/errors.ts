@@ -6,6 +6,7 @@ export const ALBERT_ERROR_CODES = [
   'ERR_NOT_FOUND', // a model folder or file does not exist
   'ERR_CONFIG', // config.json is malformed or names something unsupported; a bad option
   'ERR_SAFETENSORS', // the weights file is corrupt or inconsistent
+  'ERR_PYTORCH', // pytorch_model.bin is corrupt, or its pickle asks for more than a state dict
   'ERR_WEIGHTS', // a tensor the model needs is missing or has the wrong shape / dtype
   'ERR_INPUT', // forward() inputs are invalid (ids, dims, masks)
   'ERR_ISA', // the requested instruction set or precision is unavailable on this CPU

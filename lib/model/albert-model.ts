@@ -1,17 +1,17 @@
 // AlbertModel: load a Hugging Face ALBERT folder and run any head from Node.
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { defaultBf16Path, defaultIsa, ISAS, type Bf16Path, type Isa } from '../cpu';
 import { AlbertError, fromNativeError } from '../errors';
 import { native, type NativeModelHandle, type NativeTensor } from '../native';
 import { nativeConfig, parseConfig, type AlbertConfig } from './config';
 import { checkHead, headFromArchitectures, type AlbertHead } from './heads';
-import { parseSafetensors } from './safetensors';
 import { checkRange, toIntTensor, type IntTensorInput, type Tensor } from './tensor';
 import { Batcher, checkBatchingOptions, type BatchingOptions, type ModelStats } from './batcher';
 import { selectTensors } from './weights';
+import { findWeightsFile, parseWeightsFile } from './weights-file';
 
 export type { Isa };
 export type Precision = 'fp32' | 'bf16';
@@ -43,7 +43,7 @@ export interface FromPretrainedOptions {
   batching?: BatchingOptions;
   /**
    * Reuse the converted, packed weights of a model already loaded in this process, on any
-   * thread or worker, from the same unchanged model.safetensors with the same config, head,
+   * thread or worker, from the same unchanged weights file with the same config, head,
    * isa, precision and bf16 options (default true). The file is then not read again, and only
    * the thread pool and the activation buffers are this model's own; the weights are freed with
    * the last model using them.
@@ -193,7 +193,11 @@ export class AlbertModel {
     this.#batcher = new Batcher(() => this.#handle, batching);
   }
 
-  /** Loads config.json and model.safetensors from a Hugging Face model folder. */
+  /**
+   * Loads a Hugging Face model folder: config.json, and the weights from model.safetensors or,
+   * without it, pytorch_model.bin (torch.save's zip or legacy format, read without running its
+   * pickle).
+   */
   static async fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<AlbertModel> {
     if (typeof dir !== 'string') throw new TypeError('fromPretrained(dir): dir must be a string');
     const info = await stat(dir).catch(() => null);
@@ -204,7 +208,7 @@ export class AlbertModel {
     const config = await readConfig(dir);
     const head = options.head === undefined ? headFromArchitectures(config.architectures) : checkHead(options.head);
 
-    const weightsPath = join(dir, 'model.safetensors');
+    const weightsPath = await findWeightsFile(dir);
     const engineConfig = nativeConfig(config, head);
     // Taken before the read: a file replaced meanwhile then gets a key of its own next time.
     const shareKey = options.shareWeights === false ? undefined : await weightsShareKey(weightsPath, engineConfig, checked);
@@ -213,8 +217,8 @@ export class AlbertModel {
       // Weights some live model loaded from this very file need not be read again.
       if (shareKey !== undefined) handle = native().createSharedModel({ config: engineConfig, ...checked, shareKey });
       if (handle === null) {
-        const bytes = await readRequired(weightsPath, 'model.safetensors');
-        const tensors = selectTensors(parseSafetensors(bytes, weightsPath), weightsPath, config, head);
+        const bytes = await readRequired(weightsPath, basename(weightsPath));
+        const tensors = selectTensors(parseWeightsFile(bytes, weightsPath), weightsPath, config, head);
         handle = await native().createModel({ config: engineConfig, tensors, ...checked, shareKey });
       }
     } catch (error) {

@@ -2,26 +2,19 @@
 // header { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__": {...} }, then
 // the tensor bytes. Every offset is checked before anything points into the buffer.
 import { AlbertError } from '../errors';
+import type { StoredTensor, TensorDType, TensorFile } from './tensor-file';
 
-export type SafetensorsDType =
-  | 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8'
-  | 'BOOL' | 'F8_E4M3' | 'F8_E5M2';
+export type SafetensorsDType = TensorDType;
 
 const ELEMENT_BYTES: Record<SafetensorsDType, number> = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1,
   BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
 };
 
-export interface SafetensorsTensor {
-  name: string;
-  dtype: SafetensorsDType;
-  shape: number[];
-  /** The tensor's bytes: a view into the file buffer, not a copy. */
-  data: Uint8Array;
-}
+/** A tensor of a safetensors file; `data` is a view into the file buffer, not a copy. */
+export type SafetensorsTensor = StoredTensor;
 
-export interface SafetensorsFile {
-  tensors: Map<string, SafetensorsTensor>;
+export interface SafetensorsFile extends TensorFile {
   metadata: Record<string, string>;
 }
 

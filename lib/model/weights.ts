@@ -5,7 +5,7 @@ import { AlbertError } from '../errors';
 import type { NativeTensorSpec } from '../native';
 import type { AlbertConfig } from './config';
 import { headHasPooler, type AlbertHead } from './heads';
-import type { SafetensorsFile, SafetensorsTensor } from './safetensors';
+import type { StoredTensor, TensorFile } from './tensor-file';
 
 type Shape = number[];
 
@@ -63,7 +63,7 @@ function stripPrefix(name: string): string {
 }
 
 // transformers < 4.31 saved the position_ids buffer; it must be 0..P-1 if present.
-function checkPositionIds(tensor: SafetensorsTensor, file: string): void {
+function checkPositionIds(tensor: StoredTensor, file: string): void {
   const fail = (why: string): never => {
     throw new AlbertError('ERR_WEIGHTS', `${file}: tensor "${tensor.name}" ${why}`);
   };
@@ -78,8 +78,8 @@ function checkPositionIds(tensor: SafetensorsTensor, file: string): void {
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16']);
 
 /** Selects and checks the tensors for the engine; throws AlbertError naming file and tensor. */
-export function selectTensors(file: SafetensorsFile, fileName: string, config: AlbertConfig, head: AlbertHead): NativeTensorSpec[] {
-  const byName = new Map<string, SafetensorsTensor>();
+export function selectTensors(file: TensorFile, fileName: string, config: AlbertConfig, head: AlbertHead): NativeTensorSpec[] {
+  const byName = new Map<string, StoredTensor>();
   for (const tensor of file.tensors.values()) {
     const name = stripPrefix(tensor.name);
     if (name === 'embeddings.position_ids') {

@@ -80,13 +80,16 @@ export function toBf16Bits(values) {
   return out;
 }
 
-/** A temporary model folder; returns { dir, cleanup }. */
-export function writeModelDir(config, tensorsOrBytes) {
+/**
+ * A temporary model folder; returns { dir, cleanup }. The weights (tensors, or a file's bytes)
+ * go to model.safetensors, or to `weightsFile`.
+ */
+export function writeModelDir(config, tensorsOrBytes, { weightsFile = 'model.safetensors' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'albert-test-'));
   if (config !== null) writeFileSync(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
   if (tensorsOrBytes !== null) {
     const bytes = Buffer.isBuffer(tensorsOrBytes) ? tensorsOrBytes : encodeSafetensors(tensorsOrBytes);
-    writeFileSync(join(dir, 'model.safetensors'), bytes);
+    writeFileSync(join(dir, weightsFile), bytes);
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
