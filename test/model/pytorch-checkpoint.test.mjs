@@ -102,6 +102,14 @@ test('storage types map to dtypes; 0-d and empty tensors; non-tensor entries are
   assert.equal([tensors.get('empty').shape, tensors.get('empty').data.byteLength], [[0, 4], 0]);
 });
 
+test('legacy storage views: a tensor on a slice of another storage', () => {
+  const { tensors } = parsePytorchCheckpoint(readFileSync(join(TORCH, 'legacy-storage-view.bin')), 'legacy-storage-view.bin');
+  const values = (t) => Array.from(new Float32Array(t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength)));
+  assert.equal(values(tensors.get('whole')), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // The view starts at element 4 of the root, the tensor at element 1 of the view.
+  assert.equal([tensors.get('from_view').shape, values(tensors.get('from_view'))], [[2, 2], [5, 6, 7, 8]]);
+});
+
 test('fromPretrained on a pytorch_model.bin folder: the same outputs as from model.safetensors', async () => {
   const want = await outputsOf(TINY);
   for (const format of FORMATS) {

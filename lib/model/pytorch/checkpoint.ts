@@ -35,6 +35,8 @@ interface StorageRef {
   elementBytes: number;
   numel: number;
   bytes?: Uint8Array;
+  /** Legacy files only: this storage is elements [offset, offset + numel) of another. */
+  viewOf?: { root: StorageRef; offset: number };
 }
 
 /** A tensor as the pickle describes it: a strided view of a storage. */
@@ -111,22 +113,46 @@ function globals(fail: Fail): (module: string, name: string) => PickleGlobal {
   return (module, name) => allowed.get(`${module}.${name}`) ?? fail(`the pickle names ${module}.${name}, which a state dict does not need; refusing to load it`);
 }
 
-/** Turns persistent ids into StorageRefs, one per key (tensors sharing a storage share it). */
+/**
+ * Turns persistent ids into StorageRefs, one per key (tensors sharing a storage share it). A
+ * legacy id may end with a view (key, offset, size) into the storage it names.
+ */
 function storageLoader(fail: Fail) {
   const storages = new Map<string, StorageRef>();
-  const load = (id: unknown): StorageRef => {
-    if (!Array.isArray(id) || id[0] !== 'storage') fail(`persistent id ${describe(id)} is not a storage`);
-    const [, type, key, , numel] = id as unknown[];
+  const views = new Map<string, StorageRef>();
+  const storage = (key: unknown, numel: unknown, type: unknown): StorageRef => {
     if (!isPickleGlobal(type) || !(type.name in STORAGE_DTYPES)) fail(`storage of unknown type ${describe(type)}`);
     if (typeof key !== 'string' || !isCount(numel)) fail(`storage with key ${describe(key)} and size ${describe(numel)}`);
     const known = storages.get(key);
     if (known) return known;
     const { dtype, bytes } = STORAGE_DTYPES[type.name];
-    const storage: StorageRef = { key, dtype, elementBytes: bytes, numel };
-    storages.set(key, storage);
-    return storage;
+    const created: StorageRef = { key, dtype, elementBytes: bytes, numel };
+    storages.set(key, created);
+    return created;
   };
-  return { storages, load };
+  const load = (id: unknown): StorageRef => {
+    if (!Array.isArray(id) || id[0] !== 'storage') fail(`persistent id ${describe(id)} is not a storage`);
+    const [, type, key, , numel, view] = id as unknown[];
+    const root = storage(key, numel, type);
+    if (view === undefined || view === null) return root;
+    const [viewKey, offset, size] = Array.isArray(view) ? view : [];
+    if (typeof viewKey !== 'string' || !isCount(offset) || !isCount(size) || offset + size > root.numel) {
+      fail(`storage view ${describe(view)} does not fit its ${root.numel}-element storage "${root.key}"`);
+    }
+    const known = views.get(viewKey);
+    if (known) return known;
+    const created: StorageRef = { ...root, key: viewKey, numel: size, viewOf: { root, offset } };
+    views.set(viewKey, created);
+    return created;
+  };
+  /** Points each view at its root's bytes, once the roots have theirs. */
+  const resolveViews = () => {
+    for (const view of views.values()) {
+      const { root, offset } = view.viewOf!;
+      view.bytes = root.bytes!.subarray(offset * root.elementBytes, (offset + view.numel) * root.elementBytes);
+    }
+  };
+  return { storages, load, resolveViews };
 }
 
 function isContiguous(shape: number[], stride: number[]): boolean {
@@ -191,12 +217,13 @@ function parseZip(bytes: Uint8Array, fail: Fail): TensorFile {
   const archive = pickleName.slice(0, -'data.pkl'.length);
   const byteOrder = records.get(`${archive}byteorder`);
   if (byteOrder && new TextDecoder().decode(byteOrder) !== 'little') fail('the tensors are stored big-endian; only little-endian files are read');
-  const { storages, load } = storageLoader(fail);
+  const { storages, load, resolveViews } = storageLoader(fail);
   const { value } = unpickle(records.get(pickleName)!, 0, { findGlobal: globals(fail), persistentLoad: load, fail });
   for (const storage of storages.values()) {
     const record = `${archive}data/${storage.key}`;
     attachStorage(storage, records.get(record), record, fail);
   }
+  resolveViews();
   return collectTensors(value, fail);
 }
 
@@ -209,7 +236,7 @@ function parseLegacy(bytes: Uint8Array, fail: Fail): TensorFile {
   if (protocol.value !== LEGACY_PROTOCOL) fail(`legacy protocol version ${describe(protocol.value)}, expected ${LEGACY_PROTOCOL}`);
   const sysInfo = unpickle(bytes, protocol.end, plain);
   if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) fail('the tensors are stored big-endian; only little-endian files are read');
-  const { storages, load } = storageLoader(fail);
+  const { storages, load, resolveViews } = storageLoader(fail);
   const stateDict = unpickle(bytes, sysInfo.end, { ...plain, persistentLoad: load });
   const keys = unpickle(bytes, stateDict.end, plain);
   if (!Array.isArray(keys.value) || !keys.value.every((k) => typeof k === 'string')) fail('the storage key list is damaged');
@@ -226,6 +253,7 @@ function parseLegacy(bytes: Uint8Array, fail: Fail): TensorFile {
     at += 8 + length;
   }
   for (const storage of storages.values()) if (!storage.bytes) fail(`storage "${storage.key}" is used by a tensor but not stored`);
+  resolveViews();
   return collectTensors(stateDict.value, fail);
 }
 
