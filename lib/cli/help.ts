@@ -11,7 +11,8 @@ export function toolHelp(commands: readonly CommandHelp[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return `Usage: albert-native <command> [options]
 
-Runs ALBERT models from Hugging Face folders (config.json, model.safetensors or pytorch_model.bin, spiece.model).
+Runs ALBERT models from Hugging Face folders (config.json, model.safetensors or pytorch_model.bin,
+spiece.model or tokenizer.json).
 
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}

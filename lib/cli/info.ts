@@ -7,7 +7,8 @@ import { readConfig } from '../model/albert-model';
 import { groupOfLayer, type AlbertConfig } from '../model/config';
 import { checkHead, headFromArchitectures, type AlbertHead } from '../model/heads';
 import { expectedTensors } from '../model/weights';
-import { AlbertTokenizer } from '../tokenizer/albert-tokenizer';
+import { WEIGHTS_FILES } from '../model/weights-file';
+import { AlbertTokenizer, TOKENIZER_FILES } from '../tokenizer/albert-tokenizer';
 import { parseArgs, UsageError } from './args';
 import { HELP_OPTION, takeModelDir } from './common';
 import { commandHelp } from './help';
@@ -48,10 +49,12 @@ function millions(n: number): string {
 async function describe(dir: string, headOption: string | undefined) {
   const config = await readConfig(dir);
   const head = headOption === undefined ? headFromArchitectures(config.architectures) : checkHead(headOption);
-  const tokenizerPath = join(dir, 'spiece.model');
-  const tokenizer = existsSync(tokenizerPath) ? await AlbertTokenizer.fromPretrained(dir) : null;
+  const tokenizerFile = TOKENIZER_FILES.find((f) => existsSync(join(dir, f))) ?? null;
+  const tokenizer = tokenizerFile ? await AlbertTokenizer.fromPretrained(dir) : null;
+  const weightsFile = WEIGHTS_FILES.find((f) => existsSync(join(dir, f))) ?? null;
   return {
     model: dir,
+    weights: weightsFile,
     architectures: config.architectures,
     head,
     config: {
@@ -64,7 +67,7 @@ async function describe(dir: string, headOption: string | undefined) {
     problemType: config.problemType,
     parameters: countParameters(config, head),
     schedule: layerSchedule(config),
-    tokenizer: tokenizer && { vocabSize: tokenizer.vocabSize, modelMaxLength: tokenizer.modelMaxLength },
+    tokenizer: tokenizer && { file: tokenizerFile, vocabSize: tokenizer.vocabSize, modelMaxLength: tokenizer.modelMaxLength },
     cpu: cpuInfo(),
   };
 }
@@ -75,6 +78,7 @@ function toText(d: Awaited<ReturnType<typeof describe>>): string {
   const groups = (g: number) => d.schedule.filter((s) => s.group === g).map((s) => s.layer);
   const lines = [
     `model        ${d.model}`,
+    `weights      ${d.weights ?? `none (no ${WEIGHTS_FILES.join(' or ')})`}`,
     `architecture ${d.architectures.join(', ') || '(none)'} -> head '${d.head}'`,
     `sizes        vocab ${c.vocabSize}, embedding ${c.embeddingSize}, hidden ${c.hiddenSize}, ffn ${c.intermediateSize}, ${c.numAttentionHeads} attention heads`,
     `             ${c.numHiddenLayers} layers, ${c.numHiddenGroups} group(s) x ${c.innerGroupNum} inner layer(s), ${c.hiddenAct}, ${c.positionEmbeddingType} positions, max ${c.maxPositionEmbeddings} tokens`,
@@ -85,7 +89,7 @@ function toText(d: Awaited<ReturnType<typeof describe>>): string {
     `schedule     layer -> group (each group runs its ${c.innerGroupNum} inner layer(s) in order):`,
     ...d.schedule.map((s) => `               layer ${String(s.layer).padStart(2)} -> group ${s.group}`),
     `             group(s) reused: ${Array.from({ length: c.numHiddenGroups }, (_, g) => `group ${g} x${groups(g).length}`).join(', ')}`,
-    `tokenizer    ${d.tokenizer ? `spiece.model, ${d.tokenizer.vocabSize} pieces, max ${d.tokenizer.modelMaxLength} tokens` : 'none (no spiece.model)'}`,
+    `tokenizer    ${d.tokenizer ? `${d.tokenizer.file}, ${d.tokenizer.vocabSize} pieces, max ${d.tokenizer.modelMaxLength} tokens` : `none (no ${TOKENIZER_FILES.join(' or ')})`}`,
     `cpu          isa ${d.cpu.defaultIsa} (supported: ${d.cpu.supportedIsas.join(', ')}); bf16 ${d.cpu.bf16Path ? `${d.cpu.bf16Path} (supported: ${d.cpu.supportedBf16Paths.join(', ')})` : 'no'}`,
   );
   return `${lines.join('\n')}\n`;

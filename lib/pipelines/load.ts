@@ -8,7 +8,7 @@ import { AlbertTokenizer, type AlbertTokenizerOptions } from '../tokenizer/alber
 
 /** Options of `pipeline()`: everything `AlbertModel.fromPretrained` and `AlbertTokenizer.fromPretrained` take. */
 export interface PipelineOptions extends FromPretrainedOptions, AlbertTokenizerOptions {
-  /** Use this already-loaded tokenizer instead of reading dir/spiece.model. */
+  /** Use this already-loaded tokenizer instead of loading the folder's spiece.model or tokenizer.json. */
   tokenizer?: AlbertTokenizer;
 }
 

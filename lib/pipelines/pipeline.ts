@@ -44,7 +44,7 @@ const TASKS: Record<PipelineTask, TaskSpec> = {
 export const PIPELINE_TASKS = Object.keys(TASKS) as PipelineTask[];
 
 /**
- * Loads the model folder `dir` (config.json, model.safetensors or pytorch_model.bin, spiece.model) for `task`
+ * Loads the model folder `dir` (config.json, model.safetensors or pytorch_model.bin, spiece.model or tokenizer.json) for `task`
  * and returns the pipeline: an async function taking one input or an array of inputs.
  * Throws AlbertError ERR_CONFIG when the checkpoint's head cannot do the task, ERR_NOT_FOUND
  * for missing files. Call `dispose()` on the result to free the model at once.

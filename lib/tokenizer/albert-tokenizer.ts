@@ -13,10 +13,12 @@ import {
   type TruncationStrategy,
 } from './encoding';
 import { splitDigitComma, needsDigitCommaRule, splitSpan } from './digit-comma';
-import { fileNotFoundError, modelFileError, requireString } from './errors';
+import { AlbertError } from '../errors';
+import { modelFileError, requireString } from './errors';
 import { asBool, asLength, readConfig, tokenName } from './pretrained-config';
 import { SentencePieceProcessor } from './sentencepiece';
 import { SpecialTokenSplitter } from './special-tokens';
+import { modelFromTokenizerJson } from './tokenizer-json';
 import { pythonStrip } from './unicode';
 import { Utf8Buffer } from './utf8';
 
@@ -81,6 +83,35 @@ interface SpecialTokenNames {
 
 const DEFAULT_NAMES: SpecialTokenNames = { unk: '<unk>', pad: '<pad>', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' };
 
+/** The files a folder's tokenizer may come from, in the order they are preferred. */
+export const TOKENIZER_FILES = ['spiece.model', 'tokenizer.json'] as const;
+
+/** Reads a file, or returns null when it does not exist. */
+async function readIfPresent(path: string): Promise<Uint8Array | null> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw modelFileError(path, (e as Error).message, e);
+  }
+}
+
+/**
+ * The SentencePiece model of a folder: spiece.model, else tokenizer.json, with the
+ * preprocessing flags tokenizer.json's normalizer implies (none for spiece.model).
+ */
+async function loadSentencePiece(dir: string): Promise<{ sp: SentencePieceProcessor; implied: Partial<AlbertTokenizerOptions> }> {
+  const [spieceFile, jsonFile] = TOKENIZER_FILES;
+  const modelPath = join(dir, spieceFile);
+  const modelBytes = await readIfPresent(modelPath);
+  if (modelBytes) return { sp: SentencePieceProcessor.fromBuffer(modelBytes, modelPath), implied: {} };
+  const jsonPath = join(dir, jsonFile);
+  const jsonBytes = await readIfPresent(jsonPath);
+  if (!jsonBytes) throw new AlbertError('ERR_NOT_FOUND', `no tokenizer in ${dir}: neither ${TOKENIZER_FILES.join(' nor ')} found`);
+  const { proto, doLowerCase, keepAccents } = modelFromTokenizerJson(Buffer.from(jsonBytes).toString('utf8'), jsonPath);
+  return { sp: SentencePieceProcessor.fromModelProto(proto, jsonPath), implied: { doLowerCase, keepAccents } };
+}
+
 export class AlbertTokenizer {
   readonly modelMaxLength: number;
   /** decode's default for its `cleanUpTokenizationSpaces` option. */
@@ -135,25 +166,20 @@ export class AlbertTokenizer {
   }
 
   /**
-   * Loads dir/spiece.model and, when present, dir/tokenizer_config.json (do_lower_case,
-   * keep_accents, remove_space, model_max_length, clean_up_tokenization_spaces, special token
-   * names). Explicit options win over the config file.
+   * Loads dir/spiece.model (or, in a folder published without one, dir/tokenizer.json: the
+   * same model as Hugging Face's converter wrote it) and, when present,
+   * dir/tokenizer_config.json (do_lower_case, keep_accents, remove_space, model_max_length,
+   * clean_up_tokenization_spaces, special token names). Explicit options win over the config
+   * file, and the config file over what tokenizer.json's normalizer implies.
    */
   static async fromPretrained(dir: string, options: AlbertTokenizerOptions = {}): Promise<AlbertTokenizer> {
     requireString(dir, 'dir');
-    const modelPath = join(dir, 'spiece.model');
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(modelPath);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFoundError(modelPath, e);
-      throw modelFileError(modelPath, (e as Error).message, e);
-    }
+    const { sp, implied } = await loadSentencePiece(dir);
     const configPath = join(dir, 'tokenizer_config.json');
     const config = existsSync(configPath) ? readConfig(configPath) : {};
     const merged: AlbertTokenizerOptions = {
-      doLowerCase: options.doLowerCase ?? asBool(config.do_lower_case),
-      keepAccents: options.keepAccents ?? asBool(config.keep_accents),
+      doLowerCase: options.doLowerCase ?? asBool(config.do_lower_case) ?? implied.doLowerCase,
+      keepAccents: options.keepAccents ?? asBool(config.keep_accents) ?? implied.keepAccents,
       removeSpace: options.removeSpace ?? asBool(config.remove_space),
       modelMaxLength: options.modelMaxLength ?? asLength(config.model_max_length),
       cleanUpTokenizationSpaces: options.cleanUpTokenizationSpaces ?? asBool(config.clean_up_tokenization_spaces),
@@ -165,7 +191,7 @@ export class AlbertTokenizer {
       sep: tokenName(config.sep_token) ?? DEFAULT_NAMES.sep,
       mask: tokenName(config.mask_token) ?? DEFAULT_NAMES.mask,
     };
-    return new AlbertTokenizer(SentencePieceProcessor.fromBuffer(bytes, modelPath), merged, names);
+    return new AlbertTokenizer(sp, merged, names);
   }
 
   get vocabSize(): number {

@@ -75,6 +75,11 @@ export class SentencePieceProcessor {
     } catch (e) {
       throw modelFileError(source, `corrupt or truncated protobuf (${(e as Error).message})`, e);
     }
+    return SentencePieceProcessor.fromModelProto(proto, source);
+  }
+
+  /** A model already decoded (from a .model file, or rebuilt from a tokenizer.json). */
+  static fromModelProto(proto: ModelProto, source: string): SentencePieceProcessor {
     // Both specs follow the pieces in every real model file; a file cut after the
     // pieces would otherwise load with default normalisation and silently mis-tokenise.
     if (proto.trainerSpec === null || proto.normalizerSpec === null) {
