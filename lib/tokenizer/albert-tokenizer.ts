@@ -16,7 +16,7 @@ import { splitDigitComma, needsDigitCommaRule, splitSpan } from './digit-comma';
 import { AlbertError } from '../errors';
 import { modelFileError, requireString } from './errors';
 import { asBool, asLength, readConfig, tokenName } from './pretrained-config';
-import { SentencePieceProcessor } from './sentencepiece';
+import { readModelFile, SentencePieceProcessor } from './sentencepiece';
 import { SpecialTokenSplitter } from './special-tokens';
 import { modelFromTokenizerJson } from './tokenizer-json';
 import { pythonStrip } from './unicode';
@@ -108,8 +108,18 @@ async function loadSentencePiece(dir: string): Promise<{ sp: SentencePieceProces
   const jsonPath = join(dir, jsonFile);
   const jsonBytes = await readIfPresent(jsonPath);
   if (!jsonBytes) throw new AlbertError('ERR_NOT_FOUND', `no tokenizer in ${dir}: neither ${TOKENIZER_FILES.join(' nor ')} found`);
-  const { proto, doLowerCase, keepAccents } = modelFromTokenizerJson(Buffer.from(jsonBytes).toString('utf8'), jsonPath);
-  return { sp: SentencePieceProcessor.fromModelProto(proto, jsonPath), implied: { doLowerCase, keepAccents } };
+  return tokenizerFromJson(jsonBytes, jsonPath);
+}
+
+/** The SentencePiece model rebuilt from tokenizer.json's bytes, and the flags its normalizer implies. */
+function tokenizerFromJson(bytes: Uint8Array, path: string): { sp: SentencePieceProcessor; implied: Partial<AlbertTokenizerOptions> } {
+  const { proto, doLowerCase, keepAccents } = modelFromTokenizerJson(Buffer.from(bytes).toString('utf8'), path);
+  return { sp: SentencePieceProcessor.fromModelProto(proto, path), implied: { doLowerCase, keepAccents } };
+}
+
+/** The options that are set (an explicit undefined must not hide an implied value). */
+function definedOnly(options: AlbertTokenizerOptions): AlbertTokenizerOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as AlbertTokenizerOptions;
 }
 
 export class AlbertTokenizer {
@@ -156,9 +166,15 @@ export class AlbertTokenizer {
     this.digitComma = Uint8Array.from({ length: sp.vocabSize }, (_, id) => (needsDigitCommaRule(sp.idToPiece(id)) ? 1 : 0));
   }
 
-  /** `path` is a spiece.model file. */
+  /**
+   * `path` is a spiece.model file, or a tokenizer.json (by its .json extension), whose
+   * normalizer then supplies doLowerCase and keepAccents when `options` does not.
+   */
   static fromFile(path: string, options: AlbertTokenizerOptions = {}): AlbertTokenizer {
-    return new AlbertTokenizer(SentencePieceProcessor.fromFile(path), options);
+    requireString(path, 'path');
+    if (!path.endsWith('.json')) return new AlbertTokenizer(SentencePieceProcessor.fromFile(path), options);
+    const { sp, implied } = tokenizerFromJson(readModelFile(path), path);
+    return new AlbertTokenizer(sp, { ...implied, ...definedOnly(options) });
   }
 
   static fromBuffer(bytes: Uint8Array | ArrayBuffer, options: AlbertTokenizerOptions = {}, source?: string): AlbertTokenizer {

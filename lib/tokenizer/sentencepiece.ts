@@ -32,6 +32,16 @@ export interface CoreTokens {
 
 const SPACE_SYMBOL = '\u2581';
 
+/** A tokenizer model file's bytes (ERR_NOT_FOUND when missing, ERR_CONFIG when unreadable). */
+export function readModelFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFoundError(path, e);
+    throw modelFileError(path, (e as Error).message, e);
+  }
+}
+
 export class SentencePieceProcessor {
   /** Scratch buffers reused across calls; nothing in them outlives one encode. */
   private readonly input = new Utf8Buffer();
@@ -55,14 +65,7 @@ export class SentencePieceProcessor {
   /** Loads a serialized ModelProto (synchronously). */
   static fromFile(path: string): SentencePieceProcessor {
     requireString(path, 'path');
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFoundError(path, e);
-      throw modelFileError(path, (e as Error).message, e);
-    }
-    return SentencePieceProcessor.fromBuffer(bytes, path);
+    return SentencePieceProcessor.fromBuffer(readModelFile(path), path);
   }
 
   /** `source` only names the data in error messages. */

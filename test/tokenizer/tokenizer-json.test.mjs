@@ -71,6 +71,12 @@ test('the normalizer implies the preprocessing; tokenizer_config.json and option
   await withFolder({ 'tokenizer.json': json, 'tokenizer_config.json': { do_lower_case: true, keep_accents: false } }, async (dir) => {
     assert.equal((await AlbertTokenizer.fromPretrained(dir)).tokenize(text), lower.tokenize(text));
   });
+  // fromFile takes a tokenizer.json by its extension, with the same defaults.
+  await withFolder({ 'tokenizer.json': json }, (dir) => {
+    const path = join(dir, 'tokenizer.json');
+    assert.equal(AlbertTokenizer.fromFile(path).tokenize(text), cased.tokenize(text));
+    assert.equal(AlbertTokenizer.fromFile(path, { doLowerCase: undefined, keepAccents: false, removeSpace: true }).tokenize(text), AlbertTokenizer.fromFile(TINY_1000, { doLowerCase: false }).tokenize(text));
+  });
 });
 
 test('older files: Metaspace with add_prefix_space inside a Sequence after WhitespaceSplit', async () => {
