@@ -78,7 +78,7 @@ function toText(d: Awaited<ReturnType<typeof describe>>): string {
   const groups = (g: number) => d.schedule.filter((s) => s.group === g).map((s) => s.layer);
   const lines = [
     `model        ${d.model}`,
-    `weights      ${d.weights ?? `none (no ${WEIGHTS_FILES.join(' or ')})`}`,
+    `weights      ${d.weights ?? `none (none of ${WEIGHTS_FILES.join(', ')})`}`,
     `architecture ${d.architectures.join(', ') || '(none)'} -> head '${d.head}'`,
     `sizes        vocab ${c.vocabSize}, embedding ${c.embeddingSize}, hidden ${c.hiddenSize}, ffn ${c.intermediateSize}, ${c.numAttentionHeads} attention heads`,
     `             ${c.numHiddenLayers} layers, ${c.numHiddenGroups} group(s) x ${c.innerGroupNum} inner layer(s), ${c.hiddenAct}, ${c.positionEmbeddingType} positions, max ${c.maxPositionEmbeddings} tokens`,

@@ -1,7 +1,7 @@
 // AlbertModel: load a Hugging Face ALBERT folder and run any head from Node.
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 
 import { defaultBf16Path, defaultIsa, ISAS, type Bf16Path, type Isa } from '../cpu';
 import { AlbertError, fromNativeError } from '../errors';
@@ -11,7 +11,7 @@ import { checkHead, headFromArchitectures, type AlbertHead } from './heads';
 import { checkRange, toIntTensor, type IntTensorInput, type Tensor } from './tensor';
 import { Batcher, checkBatchingOptions, type BatchingOptions, type ModelStats } from './batcher';
 import { selectTensors } from './weights';
-import { findWeightsFile, parseWeightsFile } from './weights-file';
+import { locateWeights, readRequired, readWeights } from './weights-file';
 
 export type { Isa };
 export type Precision = 'fp32' | 'bf16';
@@ -101,16 +101,6 @@ const OUTPUT_NAMES: Record<string, keyof AlbertOutput> = {
   end_logits: 'endLogits',
 };
 
-async function readRequired(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AlbertError('ERR_NOT_FOUND', `${what} not found: ${path}`);
-    throw new AlbertError('ERR_NOT_FOUND', `cannot read ${what} ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 type CheckedOptions = { threads: number; precision: Precision; isa: Isa; bf16Path?: Bf16Path; bf16Rounding?: Bf16Rounding };
 
 /** Reads and validates dir/config.json (AlbertError ERR_NOT_FOUND or ERR_CONFIG naming the file). */
@@ -127,16 +117,19 @@ export async function readConfig(dir: string): Promise<AlbertConfig> {
 }
 
 /**
- * What the packed weights depend on: the weights file (resolved path, device, inode, size and
- * modification time), the config the engine reads, and the packing options (not threads).
- * Models with equal keys can share one copy (option shareWeights). A missing file gives no key:
- * the read that follows reports it.
+ * What the packed weights depend on: the weights files (resolved path, device, inode, size and
+ * modification time of each), the config the engine reads, and the packing options (not
+ * threads). Models with equal keys can share one copy (option shareWeights). A missing file
+ * gives no key: the read that follows reports it.
  */
-async function weightsShareKey(weightsPath: string, engineConfig: Record<string, number | string>, options: CheckedOptions): Promise<string | undefined> {
+async function weightsShareKey(files: string[], engineConfig: Record<string, number | string>, options: CheckedOptions): Promise<string | undefined> {
   try {
-    const file = await realpath(weightsPath);
-    const info = await stat(file);
-    return JSON.stringify([file, info.dev, info.ino, info.size, info.mtimeMs, engineConfig, options.isa, options.precision, options.bf16Path ?? null, options.bf16Rounding ?? null]);
+    const identities = await Promise.all(files.map(async (path) => {
+      const file = await realpath(path);
+      const info = await stat(file);
+      return [file, info.dev, info.ino, info.size, info.mtimeMs];
+    }));
+    return JSON.stringify([identities, engineConfig, options.isa, options.precision, options.bf16Path ?? null, options.bf16Rounding ?? null]);
   } catch {
     return undefined;
   }
@@ -196,7 +189,7 @@ export class AlbertModel {
   /**
    * Loads a Hugging Face model folder: config.json, and the weights from model.safetensors or,
    * without it, pytorch_model.bin (torch.save's zip or legacy format, read without running its
-   * pickle).
+   * pickle); either may be sharded, listed by a .index.json.
    */
   static async fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<AlbertModel> {
     if (typeof dir !== 'string') throw new TypeError('fromPretrained(dir): dir must be a string');
@@ -208,17 +201,16 @@ export class AlbertModel {
     const config = await readConfig(dir);
     const head = options.head === undefined ? headFromArchitectures(config.architectures) : checkHead(options.head);
 
-    const weightsPath = await findWeightsFile(dir);
+    const weights = await locateWeights(dir);
     const engineConfig = nativeConfig(config, head);
     // Taken before the read: a file replaced meanwhile then gets a key of its own next time.
-    const shareKey = options.shareWeights === false ? undefined : await weightsShareKey(weightsPath, engineConfig, checked);
+    const shareKey = options.shareWeights === false ? undefined : await weightsShareKey(weights.files, engineConfig, checked);
     let handle: NativeModelHandle | null = null;
     try {
       // Weights some live model loaded from this very file need not be read again.
       if (shareKey !== undefined) handle = native().createSharedModel({ config: engineConfig, ...checked, shareKey });
       if (handle === null) {
-        const bytes = await readRequired(weightsPath, basename(weightsPath));
-        const tensors = selectTensors(parseWeightsFile(bytes, weightsPath), weightsPath, config, head);
+        const tensors = selectTensors(await readWeights(weights), weights.path, config, head);
         handle = await native().createModel({ config: engineConfig, tensors, ...checked, shareKey });
       }
     } catch (error) {

@@ -137,7 +137,7 @@ test('model.safetensors wins when a folder has both; a second load of the .bin s
 test('a folder without weights names both files it looked for', async () => {
   const { dir, cleanup } = writeModelDir(CONFIG, null);
   try {
-    await rejectsWithCode(AlbertModel.fromPretrained(dir), 'ERR_NOT_FOUND', /neither model\.safetensors nor pytorch_model\.bin/);
+    await rejectsWithCode(AlbertModel.fromPretrained(dir), 'ERR_NOT_FOUND', /none of model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, pytorch_model\.bin\.index\.json/);
   } finally {
     cleanup();
   }
