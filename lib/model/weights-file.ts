@@ -14,10 +14,14 @@ export const WEIGHTS_FILES = ['model.safetensors', 'model.safetensors.index.json
 
 const INDEX_SUFFIX = '.index.json';
 
-/** The weights of a folder: `path` names them in messages; `files` are read (an index first). */
+/**
+ * The weights of a folder: `path` names them in messages; `files` are read (an index first);
+ * `weightMap` is a sharded checkpoint's index (tensor name -> shard file name).
+ */
 export interface WeightsLocation {
   path: string;
   files: string[];
+  weightMap?: Map<string, string>;
 }
 
 /** Reads a file; ERR_NOT_FOUND naming `what` when it is missing or unreadable. */
@@ -70,8 +74,9 @@ export async function locateWeights(dir: string): Promise<WeightsLocation> {
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) continue;
     if (!name.endsWith(INDEX_SUFFIX)) return { path, files: [path] };
-    const shards = new Set((await readIndex(path)).values());
-    return { path, files: [path, ...[...shards].map((shard) => join(dir, shard))] };
+    const weightMap = await readIndex(path);
+    const shards = new Set(weightMap.values());
+    return { path, files: [path, ...[...shards].map((shard) => join(dir, shard))], weightMap };
   }
   throw new AlbertError('ERR_NOT_FOUND', `no weights in ${dir}: none of ${WEIGHTS_FILES.join(', ')} found`);
 }
@@ -83,9 +88,8 @@ export function parseWeightsFile(bytes: Uint8Array, path: string): TensorFile {
 
 /** Reads and parses the weights; the shards of an index are merged and checked against it. */
 export async function readWeights(location: WeightsLocation): Promise<TensorFile> {
-  const { path, files } = location;
-  if (!path.endsWith(INDEX_SUFFIX)) return parseWeightsFile(await readRequired(path, basename(path)), path);
-  const weightMap = await readIndex(path);
+  const { path, files, weightMap } = location;
+  if (!weightMap) return parseWeightsFile(await readRequired(path, basename(path)), path);
   const tensors = new Map<string, StoredTensor>();
   for (const shardPath of files.slice(1)) {
     const shard = basename(shardPath);

@@ -9,6 +9,7 @@ const DIRECTORY_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 const ZIP64_EXTRA_FIELD = 0x0001;
 const STORED = 0;
+const ENCRYPTED = 0x1; // general-purpose flag bit 0
 const MAX_COMMENT = 0xffff;
 
 export type ZipFailure = (message: string) => never;
@@ -122,6 +123,7 @@ export function readStoredZip(bytes: Uint8Array, fail: ZipFailure): Map<string, 
     const nameLength = r.u16(at + 28);
     r.need(at + 46, nameLength, `the name of central directory entry ${i}`);
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    if (r.u16(at + 8) & ENCRYPTED) fail(`record "${name}" is encrypted`);
     const method = r.u16(at + 10);
     if (method !== STORED) fail(`record "${name}" is compressed (method ${method}); torch.save stores its records uncompressed`);
     const { compressedSize, size, headerOffset } = entryFields(r, at, name);
