@@ -15,7 +15,7 @@ import {
 import { splitDigitComma, needsDigitCommaRule, splitSpan } from './digit-comma';
 import { AlbertError } from '../errors';
 import { modelFileError, requireString } from './errors';
-import { asBool, asLength, readConfig, tokenName } from './pretrained-config';
+import { asBool, asLength, declaredAddedTokens, readConfig, tokenName } from './pretrained-config';
 import { readModelFile, SentencePieceProcessor } from './sentencepiece';
 import { SpecialTokenSplitter } from './special-tokens';
 import { modelFromTokenizerJson } from './tokenizer-json';
@@ -82,6 +82,20 @@ interface SpecialTokenNames {
 }
 
 const DEFAULT_NAMES: SpecialTokenNames = { unk: '<unk>', pad: '<pad>', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' };
+
+/**
+ * transformers splits a fine-tune's added tokens (ids past the SentencePiece vocabulary) out of
+ * the text before tokenizing; this tokenizer does not, so it refuses such a folder rather than
+ * give other ids. Declarations that only restate vocabulary pieces (the specials) are fine.
+ */
+function refuseAddedTokens(sp: SentencePieceProcessor, added: Array<{ content: string; id: number; file: string }>): void {
+  for (const { content, id, file } of added) {
+    const inVocabulary = Number.isInteger(id) && id >= 0 && id < sp.vocabSize && sp.idToPiece(id) === content;
+    if (!inVocabulary) {
+      throw modelFileError(file, `it adds the token ${JSON.stringify(content)} (id ${id}), which is not that piece of the SentencePiece vocabulary; tokenizers with added tokens are not supported`);
+    }
+  }
+}
 
 /** The files a folder's tokenizer may come from, in the order they are preferred. */
 export const TOKENIZER_FILES = ['spiece.model', 'tokenizer.json'] as const;
@@ -193,6 +207,7 @@ export class AlbertTokenizer {
     const { sp, implied } = await loadSentencePiece(dir);
     const configPath = join(dir, 'tokenizer_config.json');
     const config = existsSync(configPath) ? readConfig(configPath) : {};
+    refuseAddedTokens(sp, declaredAddedTokens(dir, config));
     const merged: AlbertTokenizerOptions = {
       doLowerCase: options.doLowerCase ?? asBool(config.do_lower_case) ?? implied.doLowerCase,
       keepAccents: options.keepAccents ?? asBool(config.keep_accents) ?? implied.keepAccents,
