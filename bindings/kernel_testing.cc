@@ -85,7 +85,8 @@ gemm::Precision precision_option(const Napi::Object& o) {
   const std::string p = get_string(o, "precision", "fp32");
   if (p == "fp32") return gemm::Precision::kF32;
   if (p == "bf16") return gemm::Precision::kBF16;
-  throw std::invalid_argument("precision must be fp32 or bf16, got '" + p + "'");
+  if (p == "int8") return gemm::Precision::kInt8;
+  throw std::invalid_argument("precision must be fp32, bf16 or int8, got '" + p + "'");
 }
 
 // The parsed arguments of gemm() / gemmReference().
@@ -165,7 +166,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   if (!bf16_activations.empty()) {
     const gemm::PackedB pb = gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o));
     gemm_bf16_activations(g, pb, bf16_activations, c.Data(), pool.get());
-  } else if (packed || precision == gemm::Precision::kBF16) {
+  } else if (packed || precision != gemm::Precision::kF32) {
     const gemm::PackedB pb =
         gemm::pack_b(isa, precision, g.b, g.n, g.k, g.ldb, g.b_transposed, bf16_path_option(o), bf16_rounding_option(o));
     gemm::gemm_packed(g.m, g.a, g.lda, pb, c.Data(), g.ldc, g.ep, pool.get());

@@ -22,6 +22,7 @@ struct CpuFeatures {
   bool avx2 = false;
   bool avx512 = false;  // F + BW + DQ + VL, with OS support for zmm and opmask state
   bool avx512_bf16 = false;
+  bool avx512_vnni = false;  // VPDPBUSD on zmm: the int8 kernel
   bool amx_bf16 = false;  // CPU + OS support; permission is requested separately
 };
 
@@ -56,6 +57,7 @@ CpuFeatures detect() {
   f.avx2 = os_avx && fma && f16c && bit(ebx, 5);
   const bool avx512_fbwdqvl = bit(ebx, 16) && bit(ebx, 17) && bit(ebx, 30) && bit(ebx, 31);
   f.avx512 = f.avx2 && os_avx512 && avx512_fbwdqvl;
+  f.avx512_vnni = f.avx512 && bit(ecx, 11);
   f.amx_bf16 = f.avx512 && os_amx && bit(edx, 24) && bit(edx, 22);  // AMX-TILE, AMX-BF16
   const unsigned max_sub = eax;
   if (max_sub >= 1 && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx)) {
@@ -112,6 +114,8 @@ bool cpu_supports(Isa isa) {
 }
 
 bool cpu_has_avx512_bf16() { return features().avx512_bf16; }
+
+bool cpu_has_avx512_vnni() { return features().avx512_vnni; }
 
 bool cpu_has_amx_bf16() {
   static const bool usable = features().amx_bf16 && request_amx_permission();

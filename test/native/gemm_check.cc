@@ -1,6 +1,7 @@
 // `albert_engine_check gemm`: every fp32 GEMM path of every ISA this CPU runs (packed and
 // unpacked B, both B layouts, strided operands, every epilogue, 1 and 2 threads) against
-// gemm_reference, with the tolerance test/kernels/gemm.test.mjs uses.
+// gemm_reference, with the tolerance test/kernels/gemm.test.mjs uses; and the int8 path
+// (scalar kernel, and AVX512-VNNI where present; packed B only) with gemm_int8.test.mjs's.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -100,13 +101,13 @@ Case make_case(const Spec& s, uint32_t seed) {
 }
 
 // Runs one path: B packed once (as model weights are) or packed on the fly by gemm().
-std::vector<float> run_path(Isa isa, const Case& c, bool packed, ThreadPool* pool, bool layer_norm) {
+std::vector<float> run_path(Isa isa, gemm::Precision precision, const Case& c, bool packed, ThreadPool* pool,
+                            bool layer_norm) {
   const Spec& s = c.spec;
   std::vector<float> out = new_output(c);
   const gemm::Epilogue e = make_epilogue(c, c.bias.data(), s.activation, c.residual.data(), layer_norm);
   if (packed) {
-    const gemm::PackedB b =
-        gemm::pack_b(isa, gemm::Precision::kF32, c.b.data(), s.n, s.k, c.ldb, s.b_transposed);
+    const gemm::PackedB b = gemm::pack_b(isa, precision, c.b.data(), s.n, s.k, c.ldb, s.b_transposed);
     gemm::gemm_packed(s.m, c.a.data(), c.lda, b, out.data(), c.ldc, e, pool);
   } else {
     gemm::gemm(isa, s.m, s.n, s.k, c.a.data(), c.lda, c.b.data(), c.ldb, s.b_transposed, out.data(), c.ldc, e, pool);
@@ -144,6 +145,30 @@ std::string compare_product(const Case& c, const std::vector<float>& got) {
   return compare(c, got, c.want, [&](size_t i) { return kRel * c.bound[i] + 4e-7 * std::fabs(c.want[i]) + 1e-6; });
 }
 
+// The int8 product's bound (test/kernels/gemm_int8.test.mjs int8Bound): rounding a row of A
+// and a column of B to 8 bits moves each value by at most half a step, da = max|a_i.| / 254
+// and db = max|b_.j| / 254, so C[i][j] may be off by db sum|a_ik| + da sum|b_kj| + K da db,
+// and the activations (slope <= 1.2) carry that on; plus the fp32 tolerance.
+std::string compare_int8_product(const Case& c, const std::vector<float>& got) {
+  const Spec& s = c.spec;
+  auto a_at = [&](int i, int k) { return std::fabs(c.a[static_cast<size_t>(i) * c.lda + k]); };
+  auto b_at = [&](int k, int j) {
+    return std::fabs(s.b_transposed ? c.b[static_cast<size_t>(j) * c.ldb + k] : c.b[static_cast<size_t>(k) * c.ldb + j]);
+  };
+  std::vector<double> row_step(s.m), row_sum(s.m), col_step(s.n), col_sum(s.n);
+  for (int i = 0; i < s.m; ++i) {
+    for (int k = 0; k < s.k; ++k) row_step[i] = std::max(row_step[i], a_at(i, k) / 254.0), row_sum[i] += a_at(i, k);
+  }
+  for (int j = 0; j < s.n; ++j) {
+    for (int k = 0; k < s.k; ++k) col_step[j] = std::max(col_step[j], b_at(k, j) / 254.0), col_sum[j] += b_at(k, j);
+  }
+  return compare(c, got, c.want, [&](size_t idx) {
+    const int i = static_cast<int>(idx / c.ldc), j = static_cast<int>(idx % c.ldc);
+    const double quantisation = col_step[j] * row_sum[i] + row_step[i] * col_sum[j] + s.k * row_step[i] * col_step[j];
+    return 1.2 * 1.01 * quantisation + kRel * c.bound[idx] + 4e-7 * std::fabs(c.want[idx]) + 1e-6;
+  });
+}
+
 // The fused LayerNorm against layer_norm_scalar applied to the same path's product without it.
 // The product's own error is compare_product's business, so this isolates the LayerNorm, whose
 // vectorised or fused forms differ from the scalar one only by rounding: allow 1e-5 of the
@@ -178,18 +203,22 @@ std::string epilogue_name(const Spec& s) {
   return name.empty() ? "none" : name;
 }
 
-// Runs the cases of one ISA into its CaseLog.
+// Runs the cases of one ISA (and precision) into its CaseLog.
 class IsaChecker {
  public:
-  explicit IsaChecker(Isa isa) : log_("gemm", isa) {}
+  explicit IsaChecker(Isa isa, gemm::Precision precision = gemm::Precision::kF32)
+      : log_(precision == gemm::Precision::kInt8 ? "gemm int8" : "gemm", isa), precision_(precision) {}
 
   // One path of a case: its product, then (LayerNorm specs) the product with the LayerNorm.
+  // int8 B is always packed (quantised once, like model weights).
   void check(const Case& c, bool packed, ThreadPool* pool) {
+    const bool int8 = precision_ == gemm::Precision::kInt8;
+    if (int8 && !packed) return;
     try {
-      const std::vector<float> plain = run_path(log_.isa(), c, packed, pool, false);
-      record(c, packed, pool, "", compare_product(c, plain));
+      const std::vector<float> plain = run_path(log_.isa(), precision_, c, packed, pool, false);
+      record(c, packed, pool, "", int8 ? compare_int8_product(c, plain) : compare_product(c, plain));
       if (c.spec.layer_norm) {
-        const std::vector<float> fused = run_path(log_.isa(), c, packed, pool, true);
+        const std::vector<float> fused = run_path(log_.isa(), precision_, c, packed, pool, true);
         record(c, packed, pool, " (fused layernorm)", compare_layer_norm(c, plain, fused));
       }
     } catch (const std::exception& e) {
@@ -211,6 +240,7 @@ class IsaChecker {
   }
 
   CaseLog log_;
+  gemm::Precision precision_;
 };
 
 // Awkward sizes: 1, primes, non-multiples of every register tile width (4/8/12/16), and sizes
@@ -280,6 +310,8 @@ int run_gemm_check() {
   std::fflush(stdout);
 
   std::vector<IsaChecker> checkers(isas.begin(), isas.end());
+  checkers.emplace_back(Isa::kScalar, gemm::Precision::kInt8);
+  if (albert::cpu_has_avx512_vnni()) checkers.emplace_back(Isa::kAvx512, gemm::Precision::kInt8);
   check_grid(checkers);
   check_epilogues(checkers);
   bool ok = true;

@@ -256,6 +256,71 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
 #endif
 }
 
+// The int8 tile for B's ISA: AVX512-VNNI for kAvx512 (checked when B was packed), else scalar.
+Int8TileFn int8_tile(Isa isa) {
+#if defined(ALBERT_X86)
+  if (isa == Isa::kAvx512) return int8_tile_avx512_vnni;
+#endif
+  return int8_tile_scalar;
+}
+
+// One thread's rectangle of an int8 product: its rows of A quantised once, then for each M
+// block and 32-column pair of B groups, register tiles of int32 sums, scaled back to fp32 and
+// passed through the epilogue while in L1. With a LayerNorm (the rectangle spans whole rows),
+// each M block is normalised once its last columns are in.
+void int8_rectangle(Isa isa, int r0, int r1, int c0, int c1, const float* a, int lda, const PackedB& b, float* c,
+                    int ldc, const Epilogue& ep) {
+  constexpr int kRowBlock = 256;  // rows whose quantised A (<= 768 KiB at K = 3072) stays in L2
+  thread_local AlignedBuffer<uint8_t> a_buffer;
+  thread_local AlignedBuffer<float> scale_buffer;
+  const int rows = r1 - r0;
+  const int kpad = int8_k_padded(b.k);
+  uint8_t* qa = a_buffer.at_least(static_cast<std::size_t>(rows) * kpad);
+  float* row_scale = scale_buffer.at_least(rows);
+  quantise_rows_int8(rows, b.k, a + static_cast<std::size_t>(r0) * lda, lda, qa, row_scale);
+  const Int8TileFn tile = int8_tile(isa);
+  const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;
+  const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
+  alignas(64) int32_t acc[kInt8TileRows * kInt8TileCols];
+  alignas(64) float values[kInt8TileRows * kInt8TileCols];
+  for (int ib = 0; ib < rows; ib += kRowBlock) {
+    const int mb = std::min(kRowBlock, rows - ib);
+    for (int j = c0; j < c1; j += kInt8TileCols) {
+      const int cols = std::min(kInt8TileCols, c1 - j);
+      const int8_t* bp = b.s8.data() + static_cast<std::size_t>(j / 16) * group_stride;
+      for (TileRows t(mb, kInt8TileRows); t.more(); t.next()) {
+        const int row = ib + t.row;  // within the rectangle
+        tile(t.rows, kpad / 4, qa + static_cast<std::size_t>(row) * kpad, kpad, bp, group_stride, acc);
+        dequantise_int8_tile(t.rows, cols, acc, row_scale + row, b.col_scale.data() + j, b.col_sum.data() + j, values);
+        float* cp = c + static_cast<std::size_t>(r0 + row) * ldc + j;
+        const BlockEpilogue block_ep = offset_epilogue(ep, r0 + row, j);
+#if defined(ALBERT_X86)
+        if (isa == Isa::kAvx512) {
+          avx512_store_tile(values, kInt8TileCols, t.rows, cols, cp, ldc, has_epilogue ? &block_ep : nullptr);
+          continue;
+        }
+#endif
+        for (int r = 0; r < t.rows; ++r) std::copy(values + r * kInt8TileCols, values + r * kInt8TileCols + cols, cp + static_cast<std::size_t>(r) * ldc);
+        if (has_epilogue) apply_epilogue_portable(block_ep, t.rows, cols, cp, ldc);
+      }
+    }
+    const RowLayerNorm& ln = ep.layer_norm;
+    if (ln.gamma) layer_norm(isa, c + static_cast<std::size_t>(r0 + ib) * ldc + c0, mb, c1 - c0, ldc, ln.gamma, ln.beta, ln.eps);
+  }
+}
+
+void run_int8(int m, const float* a, int lda, const PackedB& b, float* c, int ldc, const Epilogue& ep, ThreadPool* pool) {
+  if (m <= 0 || b.n <= 0) return;
+  if (b.k <= 0) return zero_product(b.isa, m, b.n, c, ldc, ep);
+  const Plan plan = plan_rectangles(pool, m, b.n, b.k, row_grain_for(kInt8TileRows), kInt8TileCols, kMinParallelMacsF32);
+  const bool fused = fuses_layer_norm(plan, /*kernel_can=*/true);
+  const Epilogue per_thread = thread_epilogue(ep, fused);
+  for_each_rectangle(pool, plan, m, b.n, [&](int r0, int r1, int c0, int c1) {
+    int8_rectangle(b.isa, r0, r1, c0, c1, a, lda, b, c, ldc, per_thread);
+  });
+  if (!fused) normalize_rows(b.isa, m, b.n, c, ldc, ep);
+}
+
 void require_bf16_activations(const PackedB& b) {
   if (!bf16_activations(b)) throw std::invalid_argument("GEMM: bf16 activations need a bf16 B on the AMX path");
   if (b.k <= 0) throw std::invalid_argument("GEMM: bf16 activations need K > 0");
@@ -309,6 +374,11 @@ PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int l
   packed.k = k;
   packed.isa = isa;
   packed.precision = precision;
+  if (precision == Precision::kInt8) {
+    if (isa == Isa::kAvx512 && !cpu_has_avx512_vnni()) throw std::runtime_error("int8: this CPU has no AVX512-VNNI");
+    detail::pack_b_int8(b, n, k, ldb, transposed, packed);
+    return packed;
+  }
   if (precision == Precision::kBF16) {
     packed.bf16_path = detail::resolve_bf16_path(bf16_path);
     packed.bf16.resize(static_cast<std::size_t>(detail::bf16_n_padded(n)) * detail::bf16_k_padded(k));
@@ -324,6 +394,7 @@ PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int l
 void gemm_packed(int m, const float* a, int lda, const PackedB& b, float* c, int ldc,
                  const Epilogue& epilogue, ThreadPool* pool) {
   if (b.precision == Precision::kBF16) return detail::run_bf16(m, a, lda, b, c, ldc, epilogue, pool);
+  if (b.precision == Precision::kInt8) return detail::run_int8(m, a, lda, b, c, ldc, epilogue, pool);
   const detail::F32Kernel& kern = detail::f32_kernel(b.isa);
   detail::run_f32(b.isa, kern, m, a, lda, detail::packed_view(b.f32.data(), b.n, b.k, kern.nr), c, ldc, epilogue, pool);
 }

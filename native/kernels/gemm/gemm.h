@@ -17,7 +17,11 @@
 namespace albert {
 namespace gemm {
 
-enum class Precision { kF32, kBF16 };
+// kInt8: B quantised once per output column (symmetric, 8 bits), A per row on every call
+// (dynamic, symmetric), products summed exactly in int32, then scaled back to fp32 before the
+// epilogue. Runs on AVX512-VNNI, or on the scalar kernel (B's isa kScalar), which gives the
+// same products bit for bit.
+enum class Precision { kF32, kBF16, kInt8 };
 
 // Which bf16 kernel a kBF16 PackedB runs: AMX tiles when the CPU has AMX-BF16, else AVX512-BF16
 // dot products. Tests force the fallback on AMX machines. Both read the same packed layout.
@@ -50,11 +54,17 @@ struct PackedB {
   Bf16Path bf16_path = Bf16Path::kAuto;  // resolved (never kAuto) when precision == kBF16
   AlignedBuffer<float> f32;      // used when precision == kF32
   AlignedBuffer<uint16_t> bf16;  // used when precision == kBF16
+  // precision == kInt8: the quantised columns (layout in microkernel.h), each column's scale
+  // (fp32 value = scale * int8 value) and the sum of its int8 values.
+  AlignedBuffer<int8_t> s8;
+  AlignedBuffer<float> col_scale;
+  AlignedBuffer<int32_t> col_sum;
 };
 
 // Packs B for C = A * B. When `transposed`, B is stored [N, K] (row stride ldb): an HF Linear
 // weight [out, in], so C = A W^T. Otherwise B is [K, N] (row stride ldb).
-// kBF16 requires AVX512-BF16 or AMX-BF16 (throws std::runtime_error otherwise).
+// kBF16 requires AVX512-BF16 or AMX-BF16 (throws std::runtime_error otherwise); kInt8 with
+// isa kAvx512 requires AVX512-VNNI (any other isa runs the scalar int8 kernel).
 // With kBF16 the isa argument is only recorded; bf16_path picks the kernel (kAuto: AMX, else
 // AVX512-BF16; forcing a path the CPU lacks throws std::runtime_error), and bf16_rounding how
 // B is rounded.

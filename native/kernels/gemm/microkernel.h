@@ -180,6 +180,38 @@ uint16_t float_to_bf16(float x);
 // The other rounding of the pair Bf16Rounding::kPartner describes (gemm.h).
 uint16_t float_to_bf16_partner(float x);
 
+// int8 geometry and layout. Packed B: groups of 16 columns, each [Kpad/4][16][4] int8: the four
+// consecutive k of one column side by side, the group of four VPDPBUSD consumes per 32-bit
+// lane. K is padded to a multiple of 4 and N to a multiple of 32, with zeros. Group g starts at
+// g * Kpad * 16. Quantised A: rows of Kpad uint8, value + 128 (so 128 is zero; the padding too).
+constexpr int kInt8KAlign = 4;
+constexpr int kInt8NAlign = 32;
+constexpr int kInt8TileRows = 8;  // rows of the int8 register tile (both kernels)
+constexpr int kInt8TileCols = 32;
+constexpr int kInt8Zero = 128;    // the uint8 value that stands for 0 in quantised A
+namespace {  // internal linkage, as above
+inline int int8_k_padded(int k) { return (k + kInt8KAlign - 1) / kInt8KAlign * kInt8KAlign; }
+inline int int8_n_padded(int n) { return (n + kInt8NAlign - 1) / kInt8NAlign * kInt8NAlign; }
+}  // namespace
+// Quantises B (per column) into packed.s8, packed.col_scale and packed.col_sum.
+void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB& packed);
+// The int32 products of `rows` (<= kInt8TileRows) quantised rows of A (row stride lda bytes)
+// with one 32-column pair of B groups (group_stride bytes apart), over kq = Kpad / 4 quads:
+// out[r * 32 + j] = sum_k a[r][k] * b[k][j], a in uint8 and b in int8.
+using Int8TileFn = void (*)(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
+                            int32_t* out);
+void int8_tile_scalar(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
+                      int32_t* out);
+// Quantises m rows of A (k wide) into dst (rows of Kpad bytes, layout above) and row_scale[m].
+void quantise_rows_int8(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale);
+// out[r * 32 + j] = fp32 value of the products in acc (row stride 32), for rows x cols.
+void dequantise_int8_tile(int rows, int cols, const int32_t* acc, const float* row_scale, const float* col_scale,
+                          const int32_t* col_sum, float* out);
+#if defined(ALBERT_X86)
+void int8_tile_avx512_vnni(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
+                           int32_t* out);
+#endif
+
 // ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
 #if defined(ALBERT_X86)
 // Compute rows [r0, r1) x columns [c0, c1) of C (c0, c1 multiples of 32 or c1 == n) from the
