@@ -153,7 +153,10 @@ albert::ModelOptions ParseOptions(const Napi::Object& spec) {
   albert::ModelOptions options;
   options.threads = get_int(spec, "threads");
   options.isa = albert::parse_isa(get_string(spec, "isa"));
-  options.precision = get_string(spec, "precision") == "bf16" ? albert::gemm::Precision::kBF16 : albert::gemm::Precision::kF32;
+  const std::string precision = get_string(spec, "precision");
+  options.precision = precision == "bf16"   ? albert::gemm::Precision::kBF16
+                      : precision == "int8" ? albert::gemm::Precision::kInt8
+                                            : albert::gemm::Precision::kF32;
   if (options.precision == albert::gemm::Precision::kBF16) {
     options.bf16_path = albert::gemm::parse_bf16_path(get_string(spec, "bf16Path"));
     options.bf16_alternating_rounding = get_string(spec, "bf16Rounding", "alternating") == "alternating";
@@ -291,6 +294,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   o.Set("neon", albert::cpu_supports(albert::Isa::kNeon));
   o.Set("avx512bf16", albert::cpu_has_avx512_bf16());
   o.Set("amxbf16", albert::cpu_has_amx_bf16());
+  o.Set("avx512vnni", albert::cpu_has_avx512_vnni());
   o.Set("best", albert::isa_name(albert::best_isa()));
   return o;
 }

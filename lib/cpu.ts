@@ -23,6 +23,8 @@ export interface CpuInfo {
   supportedBf16Paths: Bf16Path[];
   /** The kernel `precision: 'bf16'` uses: ALBERT_BF16 when set, else AMX, else AVX512-BF16; null without bf16. */
   bf16Path: Bf16Path | null;
+  /** Whether `precision: 'int8'` runs its vector kernel (AVX512-VNNI). */
+  int8: boolean;
 }
 
 /** ALBERT_ISA when set (an AlbertError ERR_ISA when it names an unknown or missing path), else the best. */
@@ -47,6 +49,11 @@ export function defaultBf16Path(): Bf16Path | null {
   }
 }
 
+/** Whether the int8 vector kernel (AVX512-VNNI) can run here. */
+export function hasInt8(): boolean {
+  return native().cpuFeatures().avx512vnni;
+}
+
 /** Whether the bf16 kernels can run here. */
 export function hasBf16(): boolean {
   const f = native().cpuFeatures();
@@ -57,5 +64,13 @@ export function cpuInfo(): CpuInfo {
   const f = native().cpuFeatures();
   const supportedIsas = ISAS.filter((isa) => isa === 'scalar' || f[isa]);
   const supportedBf16Paths = BF16_PATHS.filter((path) => (path === 'amx' ? f.amxbf16 : f.avx512bf16));
-  return { supportedIsas, defaultIsa: defaultIsa(), bf16: hasBf16(), amx: f.amxbf16, supportedBf16Paths, bf16Path: defaultBf16Path() };
+  return {
+    supportedIsas,
+    defaultIsa: defaultIsa(),
+    bf16: hasBf16(),
+    amx: f.amxbf16,
+    supportedBf16Paths,
+    bf16Path: defaultBf16Path(),
+    int8: hasInt8(),
+  };
 }

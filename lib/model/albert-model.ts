@@ -3,7 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { defaultBf16Path, defaultIsa, ISAS, type Bf16Path, type Isa } from '../cpu';
+import { defaultBf16Path, defaultIsa, hasInt8, ISAS, type Bf16Path, type Isa } from '../cpu';
 import { AlbertError, fromNativeError } from '../errors';
 import { native, type NativeModelHandle, type NativeTensor } from '../native';
 import { nativeConfig, parseConfig, type AlbertConfig } from './config';
@@ -14,7 +14,8 @@ import { selectTensors } from './weights';
 import { locateWeights, readRequired, readWeights } from './weights-file';
 
 export type { Isa };
-export type Precision = 'fp32' | 'bf16';
+export const PRECISIONS = ['fp32', 'bf16', 'int8'] as const;
+export type Precision = (typeof PRECISIONS)[number];
 /** How bf16 rounds the weights of a layer group that runs more than once (see FromPretrainedOptions). */
 export const BF16_ROUNDINGS = ['alternating', 'nearest'] as const;
 export type Bf16Rounding = (typeof BF16_ROUNDINGS)[number];
@@ -28,7 +29,10 @@ export interface FromPretrainedOptions {
   isa?: Isa;
   /**
    * 'bf16' runs the shared layers' weight GEMMs in bfloat16 with fp32 accumulation, on AMX or
-   * AVX512-BF16 (ALBERT_BF16=amx|avx512bf16 forces one).
+   * AVX512-BF16 (ALBERT_BF16=amx|avx512bf16 forces one). 'int8' runs them with 8-bit weights
+   * (one scale per output column) and 8-bit activations (one scale per row, taken on every
+   * call), summed exactly in int32, on AVX512-VNNI (isa 'avx512'), or on the scalar kernel with
+   * isa 'scalar'. Attention, the embedding mapping, the pooler and the heads stay fp32.
    */
   precision?: Precision;
   /**
@@ -144,12 +148,22 @@ function checkOptions(options: FromPretrainedOptions): CheckedOptions {
     throw new AlbertError('ERR_CONFIG', `option threads must be an integer 1..1024, got ${String(options.threads)}`);
   }
   const precision = options.precision ?? 'fp32';
-  if (precision !== 'fp32' && precision !== 'bf16') throw new AlbertError('ERR_CONFIG', `option precision must be 'fp32' or 'bf16', got ${String(precision)}`);
+  if (!PRECISIONS.includes(precision)) {
+    throw new AlbertError('ERR_CONFIG', `option precision must be ${PRECISIONS.map((p) => `'${p}'`).join(', ')}, got ${String(precision)}`);
+  }
   const bf16Path = precision === 'bf16' ? defaultBf16Path() : undefined;
   if (bf16Path === null) throw new AlbertError('ERR_ISA', 'precision bf16 needs a CPU with AMX-BF16 or AVX512-BF16');
   const isa = options.isa ?? defaultIsa();
   if (!ISAS.includes(isa)) throw new AlbertError('ERR_ISA', `unknown isa ${JSON.stringify(isa)} (${ISAS.join(', ')})`);
+  if (precision === 'int8') checkInt8Isa(isa);
   return { threads, precision, isa, bf16Path, bf16Rounding: checkBf16Rounding(options.bf16Rounding, precision) };
+}
+
+/** int8 runs on AVX512-VNNI (isa 'avx512') or on the scalar kernel; nothing else. */
+function checkInt8Isa(isa: Isa): void {
+  if (isa === 'scalar') return;
+  if (isa !== 'avx512') throw new AlbertError('ERR_ISA', `precision int8 runs with isa 'avx512' (AVX512-VNNI) or 'scalar', not '${isa}'`);
+  if (!hasInt8()) throw new AlbertError('ERR_ISA', 'precision int8 needs a CPU with AVX512-VNNI (or isa \'scalar\')');
 }
 
 function checkBf16Rounding(rounding: Bf16Rounding | undefined, precision: Precision): Bf16Rounding | undefined {

@@ -185,7 +185,8 @@ AlbertModel::Linear AlbertModel::Weights::pack_linear(const std::vector<float>& 
   linear.out = out;
   linear.in = in;
   auto pack = [&](gemm::Bf16Rounding rounding) {
-    bytes += static_cast<size_t>(out) * in * (precision == gemm::Precision::kF32 ? 4 : 2);
+    const size_t element_bytes = precision == gemm::Precision::kF32 ? 4 : precision == gemm::Precision::kBF16 ? 2 : 1;
+    bytes += static_cast<size_t>(out) * in * element_bytes;
     return gemm::pack_b(packed_for.isa, precision, weight.data(), out, in, in, /*transposed=*/true,
                         packed_for.bf16_path, rounding);
   };

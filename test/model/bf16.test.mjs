@@ -8,25 +8,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlbertError, AlbertModel, cpuInfo } from 'albert-native';
-import { BASE_MODEL_DIR, hasBaseModel, int32, loadGolden, modelDir, TINY_MODELS } from '../helpers/golden.mjs';
+import { BASE_MODEL_DIR, hasBaseModel, modelDir, TINY_MODELS } from '../helpers/golden.mjs';
+import { checkAgainstGolden, worstCosineVsFp32 } from '../helpers/precision.mjs';
 
 const cpu = cpuInfo();
-
-function cosine(a, b) {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; ++i) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
-
-function argmax(row) {
-  let best = 0;
-  for (let i = 1; i < row.length; ++i) if (row[i] > row[best]) best = i;
-  return best;
-}
 
 // Loads with ALBERT_BF16 set to `path` (models read it when they load), checking it took.
 async function loadBf16(path, dir, options) {
@@ -42,91 +27,19 @@ async function loadBf16(path, dir, options) {
   }
 }
 
-async function checkBf16(path, dir, { minCosine = 0.999, minTop1 = 0.99, maxLogitRms = Infinity } = {}) {
-  const { golden, get } = loadGolden(dir);
-  const base = await loadBf16(path, dir, { head: 'base' });
-  const mlmHead = golden.head_class === 'AlbertForMaskedLM' ? 'masked-lm' : 'pretraining';
-  const mlm = await loadBf16(path, dir, { head: mlmHead });
-  const fp32 = await AlbertModel.fromPretrained(dir, { threads: 2, head: mlmHead });
-  let worstCosine = 1, tokens = 0, agree = 0, positions = 0, fp32Disagreements = 0;
-  const logitRms = [];  // per position: RMS over the vocabulary of bf16 - fp32 logits
-  try {
-    for (const c of golden.cases) {
-      const inputs = { inputIds: int32(get(c.inputs.input_ids)), attentionMask: int32(get(c.inputs.attention_mask)), tokenTypeIds: int32(get(c.inputs.token_type_ids)) };
-      const mask = inputs.attentionMask.data;
-      const lastRef = c.encoder_outputs?.last_hidden_state ?? c.outputs.last_hidden_state;
-      const want = get(lastRef);
-      const H = want.dims.at(-1);
-      const got = (await base.forward(inputs)).lastHiddenState;
-      for (let t = 0; t < mask.length; ++t) {
-        if (!mask[t]) continue;
-        worstCosine = Math.min(worstCosine, cosine(got.data.subarray(t * H, (t + 1) * H), want.data.subarray(t * H, (t + 1) * H)));
-        tokens += 1;
-      }
-      const logitsOf = (out) => out.logits ?? out.predictionLogits;
-      const logits = logitsOf(await mlm.forward(inputs));
-      const exact = logitsOf(await fp32.forward(inputs));
-      const V = logits.dims[2], S = logits.dims[1];
-      const refName = c.outputs.logits ? 'logits' : c.outputs.prediction_logits ? 'prediction_logits' : 'logits_selected';
-      const ref = get(c.outputs[refName]);
-      const sel = c.logits_positions ? get(c.logits_positions) : null;
-      const goldenTop = new Map(); // token index b*S+pos -> HF's top-1
-      for (let r = 0; r < ref.dims[0] * ref.dims[1]; ++r) {
-        const b = Math.floor(r / ref.dims[1]);
-        const pos = sel ? Number(sel.data[r]) : r % S;
-        goldenTop.set(b * S + pos, argmax(ref.data.subarray(r * V, (r + 1) * V)));
-      }
-      for (let t = 0; t < mask.length; ++t) {
-        if (!mask[t]) continue;
-        const fp32Top = argmax(exact.data.subarray(t * V, (t + 1) * V));
-        if (goldenTop.has(t) && fp32Top !== goldenTop.get(t)) fp32Disagreements += 1;
-        const want = goldenTop.get(t) ?? fp32Top;
-        agree += argmax(logits.data.subarray(t * V, (t + 1) * V)) === want ? 1 : 0;
-        positions += 1;
-        let squares = 0;
-        for (let v = t * V; v < (t + 1) * V; ++v) squares += (logits.data[v] - exact.data[v]) ** 2;
-        logitRms.push(Math.sqrt(squares / V));
-      }
-    }
-  } finally {
-    base.dispose();
-    mlm.dispose();
-    fp32.dispose();
-  }
-  assert.is(fp32Disagreements, 0, 'fp32 top-1 differs from the golden');
-  assert.ok(tokens > 0 && positions > 0);
-  assert.ok(worstCosine >= minCosine, `worst token cosine ${worstCosine} < ${minCosine}`);
-  assert.ok(agree / positions >= minTop1, `MLM top-1 agreement ${agree}/${positions}`);
-  const medianRms = logitRms.sort((a, b) => a - b)[logitRms.length >> 1];
-  assert.ok(medianRms <= maxLogitRms, `median logit RMS error ${medianRms} > ${maxLogitRms}`);
+function checkBf16(path, dir, thresholds) {
+  return checkAgainstGolden((options) => loadBf16(path, dir, options), dir, thresholds);
 }
 
 // Every tiny fixture (head dims 16 and 48, hidden and FFN sizes that are not multiples of the
 // 32-wide AMX blocks, 1 to 2 layer groups): bf16's last hidden state against fp32's, per token.
 async function checkBf16Shapes(path, name) {
-  const dir = modelDir(name);
-  const { golden, get } = loadGolden(dir);
-  const bf16 = await loadBf16(path, dir, {});
-  const fp32 = await AlbertModel.fromPretrained(dir, { threads: 2 });
-  const last = async (model, inputs) => (await model.forward(inputs, { outputHiddenStates: true })).hiddenStates.at(-1);
+  const bf16 = await loadBf16(path, modelDir(name), {});
   try {
-    let worst = 1, tokens = 0;
-    for (const c of golden.cases) {
-      const inputs = { inputIds: int32(get(c.inputs.input_ids)), attentionMask: int32(get(c.inputs.attention_mask)), tokenTypeIds: int32(get(c.inputs.token_type_ids)) };
-      const got = await last(bf16, inputs);
-      const want = await last(fp32, inputs);
-      const H = want.dims.at(-1);
-      inputs.attentionMask.data.forEach((m, t) => {
-        if (!m) return;
-        worst = Math.min(worst, cosine(got.data.subarray(t * H, (t + 1) * H), want.data.subarray(t * H, (t + 1) * H)));
-        tokens += 1;
-      });
-    }
-    assert.ok(tokens > 0);
+    const worst = await worstCosineVsFp32(bf16, name);
     assert.ok(worst >= 0.999, `${path} ${name}: worst token cosine ${worst}`);
   } finally {
     bf16.dispose();
-    fp32.dispose();
   }
 }
 
