@@ -35,6 +35,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const MODEL_DIR = path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'models', 'albert-base-random');
 const REFERENCE = 'onnxruntime-node';
 const BF16 = 'albert-native bf16';
+const INT8 = 'albert-native int8';
 
 const started = performance.now();
 const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
@@ -78,7 +79,7 @@ function checkModelDir() {
   }
 }
 
-/** Loads every engine the selected cases need: { fp32, ort, bf16? }. */
+/** Loads every engine the selected cases need: { fp32, ort, bf16?, int8? }. */
 async function loadEngines(options) {
   const { cpuInfo } = await loadAlbertNative();
   const wantBf16 = options.cases.some((c) => c.bf16);
@@ -88,6 +89,9 @@ async function loadEngines(options) {
   };
   if (wantBf16 && cpuInfo().bf16) engines.bf16 = await createAlbertEngine(MODEL_DIR, { threads: options.threads, precision: 'bf16' });
   else if (wantBf16) log('bf16 skipped: cpuInfo().bf16 is false on this CPU');
+  const wantInt8 = options.cases.some((c) => c.int8);
+  if (wantInt8 && cpuInfo().int8) engines.int8 = await createAlbertEngine(MODEL_DIR, { threads: options.threads, precision: 'int8' });
+  else if (wantInt8) log('int8 skipped: cpuInfo().int8 is false on this CPU (no AVX512-VNNI)');
   return engines;
 }
 
@@ -101,7 +105,10 @@ function measurePeaks(threads, withAmx) {
   return { fp32: best('fp32', 0.5), bf16: withAmx ? best('bf16', 0.3) : 0 };
 }
 
-/** Each engine's rate against its peak (bf16 against AMX's, the rest against the FMA peak). */
+/**
+ * Each engine's rate against its peak: bf16 against AMX's, int8 against none (no int8 peak is
+ * measured), the rest against the FMA peak.
+ */
 function addCeilings(result, shape, peaks) {
   const reference = result.timings.get(REFERENCE);
   result.ceilings = new Map(
@@ -110,7 +117,7 @@ function addCeilings(result, shape, peaks) {
       ceiling({
         flops: engineFlops(shape, result.inputs, label, REFERENCE),
         timing,
-        peak: label === BF16 ? peaks.bf16 : peaks.fp32,
+        peak: label === BF16 ? peaks.bf16 : label === INT8 ? 0 : peaks.fp32,
         reference: label === REFERENCE ? undefined : reference,
       }),
     ]),
@@ -120,7 +127,12 @@ function addCeilings(result, shape, peaks) {
 /** One case: a correctness pass (also a first warm-up), then interleaved timing. */
 async function runCase(testCase, engines) {
   const inputs = makeInputs(testCase);
-  const contenders = [engines.fp32, engines.ort, ...(testCase.bf16 && engines.bf16 ? [engines.bf16] : [])];
+  const contenders = [
+    engines.fp32,
+    engines.ort,
+    ...(testCase.bf16 && engines.bf16 ? [engines.bf16] : []),
+    ...(testCase.int8 && engines.int8 ? [engines.int8] : []),
+  ];
   const prepared = new Map(contenders.map((e) => [e.label, e.prepare(inputs)]));
 
   log(`${testCase.name} (${testCase.title}, ${inputs.tokens} real tokens): correctness pass`);

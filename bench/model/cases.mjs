@@ -12,16 +12,16 @@ const MAX_ID = 29999;
 
 /** Full-size cases (what RESULTS.md reports). `rounds` x `iterations` samples per engine. */
 const FULL_CASES = [
-  { name: 'latency', title: 'batch 1 x seq 128', batch: 1, seq: 128, warmup: 3, rounds: 6, iterations: 4 },
-  { name: 'throughput', title: 'batch 32 x seq 128', batch: 32, seq: 128, warmup: 0, rounds: 8, iterations: 1, bf16: true },
+  { name: 'latency', title: 'batch 1 x seq 128', batch: 1, seq: 128, warmup: 3, rounds: 6, iterations: 4, int8: true },
+  { name: 'throughput', title: 'batch 32 x seq 128', batch: 32, seq: 128, warmup: 0, rounds: 8, iterations: 1, bf16: true, int8: true },
   { name: 'long', title: 'batch 8 x seq 512', batch: 8, seq: 512, warmup: 0, rounds: 3, iterations: 1 },
   { name: 'mixed', title: 'batch 32, lengths 16..128 padded to 128', batch: 32, seq: 128, minLength: 16, warmup: 0, rounds: 8, iterations: 1 },
 ];
 
 /** Small shapes for a smoke run (--quick): same code paths, seconds instead of minutes. */
 const QUICK_CASES = [
-  { name: 'latency', title: 'batch 1 x seq 32', batch: 1, seq: 32, warmup: 1, rounds: 2, iterations: 2 },
-  { name: 'throughput', title: 'batch 4 x seq 64', batch: 4, seq: 64, warmup: 0, rounds: 2, iterations: 1, bf16: true },
+  { name: 'latency', title: 'batch 1 x seq 32', batch: 1, seq: 32, warmup: 1, rounds: 2, iterations: 2, int8: true },
+  { name: 'throughput', title: 'batch 4 x seq 64', batch: 4, seq: 64, warmup: 0, rounds: 2, iterations: 1, bf16: true, int8: true },
   { name: 'long', title: 'batch 1 x seq 512', batch: 1, seq: 512, warmup: 0, rounds: 2, iterations: 1 },
   { name: 'mixed', title: 'batch 8, lengths 16..64 padded to 64', batch: 8, seq: 64, minLength: 16, warmup: 0, rounds: 2, iterations: 1 },
 ];
