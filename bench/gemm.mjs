@@ -149,19 +149,26 @@ const loadBefore = os.loadavg()[0];
 const peakBefore = peak();
 const bf16 = withBf16 && (cpu.amxbf16 || cpu.avx512bf16);
 const bf16Kernel = cpu.amxbf16 ? 'AMX' : 'AVX512-BF16';
+// int8 (AVX512-VNNI) goes with the bf16 columns: it too does not depend on the fp32 ISA.
+const int8 = withBf16 && cpu.avx512vnni;
 const cases = [];
 for (const m of MS) {
   for (const [n, k] of NK) {
     const base = { m, n, k, bTransposed: true, packed: true };
-    cases.push({ shape: `${m}×${n}×${k}`, f32: { ...base, isa, precision: 'fp32' }, b16: bf16 ? { ...base, precision: 'bf16' } : null });
+    cases.push({
+      shape: `${m}×${n}×${k}`,
+      f32: { ...base, isa, precision: 'fp32' },
+      b16: bf16 ? { ...base, precision: 'bf16' } : null,
+      i8: int8 ? { ...base, isa: 'avx512', precision: 'int8' } : null,
+    });
   }
 }
 for (const a of ATTENTION) {
-  cases.push({ shape: `${a.label} (unpacked, 1 thread)`, f32: { ...a, isa, precision: 'fp32', packed: false, threads: 1 }, b16: null, single: true });
+  cases.push({ shape: `${a.label} (unpacked, 1 thread)`, f32: { ...a, isa, precision: 'fp32', packed: false, threads: 1 }, b16: null, i8: null, single: true });
 }
-// All fp32 cases, then all bf16 ones: switching between AVX-512 and AMX code moves the core
-// between frequency licences, which would tax whichever case runs right after a switch.
-const flat = [...cases.map((c) => c.f32), ...cases.map((c) => c.b16).filter(Boolean)];
+// All fp32 cases, then all int8 and bf16 ones: switching between AVX-512 and AMX code moves the
+// core between frequency licences, which would tax whichever case runs right after a switch.
+const flat = [...cases.map((c) => c.f32), ...cases.map((c) => c.i8).filter(Boolean), ...cases.map((c) => c.b16).filter(Boolean)];
 const timed = timeCases(flat);
 const result = new Map(flat.map((c, i) => [c, timed[i]]));
 const peak1 = singlePeak();
@@ -176,6 +183,7 @@ const rows = cases.map((c) => ({
   shape: c.shape,
   f32: result.get(c.f32),
   b16: c.b16 ? result.get(c.b16) : null,
+  i8: c.i8 ? result.get(c.i8) : null,
   peak: c.single ? peak1 : undefined,
 }));
 const peakAfter = peak();
@@ -185,7 +193,8 @@ const pctOrDash = (x, p) => (p > 0 ? pct(x, p) : '—');
 const command = `node bench/gemm.mjs${threads !== 2 ? ` --threads ${threads}` : ''}${withBf16 ? '' : ` --isa ${isa}`}`;
 const bf16Note = withBf16
   ? `bf16 uses ${bf16 ? bf16Kernel : 'nothing (unsupported here)'} with bf16 weights packed once and fp32 accumulation` +
-    `${amxPeak ? ` (measured AMX TDPBF16PS peak, ${threads} threads: ${fmt(amxPeak)} GFLOP/s)` : ''}. `
+    `${amxPeak ? ` (measured AMX TDPBF16PS peak, ${threads} threads: ${fmt(amxPeak)} GFLOP/s)` : ''}; ` +
+    `int8 ${int8 ? 'uses AVX512-VNNI with int8 weights packed once, A quantised per row on every call (counted in the time), int32 sums (GOP/s: 2 per multiply-add)' : 'is not timed (no AVX512-VNNI here)'}. `
   : `bf16 is not timed here (its kernels do not depend on the fp32 ISA; see the GEMM section). `;
 const fp32Kernel = isa === 'avx512'
   ? 'fp32 kernel: 14×32 AVX-512 register tile, B packed once in 32-wide panels, A packed per block with in-register ' +
@@ -214,15 +223,15 @@ const lines = [
   '',
   ...(withBf16
     ? [
-      '| M×N×K | fp32 GFLOP/s median (best) | fp32 % of FMA peak | bf16 GFLOP/s median (best) | bf16 / fp32 | bf16 % of AMX peak |',
-      '|---|---:|---:|---:|---:|---:|',
+      '| M×N×K | fp32 GFLOP/s median (best) | fp32 % of FMA peak | bf16 GFLOP/s median (best) | bf16 / fp32 | bf16 % of AMX peak | int8 GOP/s median (best) | int8 / fp32 |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
     ]
     : ['| M×N×K | fp32 GFLOP/s median (best) | fp32 % of FMA peak |', '|---|---:|---:|']),
-  ...rows.map(({ shape, f32, b16, peak: p }) => {
+  ...rows.map(({ shape, f32, b16, i8, peak: p }) => {
     const fp32Cells = `| ${shape} | ${fmt(f32.median)} (${fmt(f32.best)}) | ${pctOrDash(f32.median, p ?? fmaPeak)} |`;
     if (!withBf16) return fp32Cells;
-    return `${fp32Cells} ${b16 ? `${fmt(b16.median)} (${fmt(b16.best)})` : '—'} | ` +
-      `${b16 ? `${(b16.median / f32.median).toFixed(2)}×` : '—'} | ${b16 && amxPeak ? pct(b16.median, amxPeak) : '—'} |`;
+    const timedCells = (x) => (x ? `${fmt(x.median)} (${fmt(x.best)}) | ${(x.median / f32.median).toFixed(2)}× |` : '— | — |');
+    return `${fp32Cells} ${timedCells(b16)} ${b16 && amxPeak ? pct(b16.median, amxPeak) : '—'} | ${timedCells(i8)}`;
   }),
   '',
   'Reading the table: this is a shared VM, and its speed drifts by ±20% over minutes even when its own CPUs are ' +
