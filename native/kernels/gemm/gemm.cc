@@ -300,12 +300,17 @@ void int8_rectangle(Isa isa, int r0, int r1, int c0, int c1, const float* a, int
           continue;
         }
 #endif
-        for (int r = 0; r < t.rows; ++r) std::copy(values + r * kInt8TileCols, values + r * kInt8TileCols + cols, cp + static_cast<std::size_t>(r) * ldc);
+        for (int r = 0; r < t.rows; ++r) {
+          const float* row_values = values + r * kInt8TileCols;
+          std::copy(row_values, row_values + cols, cp + static_cast<std::size_t>(r) * ldc);
+        }
         if (has_epilogue) apply_epilogue_portable(block_ep, t.rows, cols, cp, ldc);
       }
     }
     const RowLayerNorm& ln = ep.layer_norm;
-    if (ln.gamma) layer_norm(isa, c + static_cast<std::size_t>(r0 + ib) * ldc + c0, mb, c1 - c0, ldc, ln.gamma, ln.beta, ln.eps);
+    if (ln.gamma) {
+      layer_norm(isa, c + static_cast<std::size_t>(r0 + ib) * ldc + c0, mb, c1 - c0, ldc, ln.gamma, ln.beta, ln.eps);
+    }
   }
 }
 
