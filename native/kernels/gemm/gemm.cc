@@ -256,12 +256,12 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
 #endif
 }
 
-// The int8 tile for B's ISA: AVX512-VNNI for kAvx512 (checked when B was packed), else scalar.
-Int8TileFn int8_tile(Isa isa) {
+// The int8 kernel for B's ISA: AVX512-VNNI for kAvx512 (checked when B was packed), else scalar.
+const Int8Kernel& int8_kernel(Isa isa) {
 #if defined(ALBERT_X86)
-  if (isa == Isa::kAvx512) return int8_tile_avx512_vnni;
+  if (isa == Isa::kAvx512) return avx512_vnni_int8_kernel();
 #endif
-  return int8_tile_scalar;
+  return scalar_int8_kernel();
 }
 
 // One thread's rectangle of an int8 product: its rows of A quantised once, then for each M
@@ -277,21 +277,20 @@ void int8_rectangle(Isa isa, int r0, int r1, int c0, int c1, const float* a, int
   const int kpad = int8_k_padded(b.k);
   uint8_t* qa = a_buffer.at_least(static_cast<std::size_t>(rows) * kpad);
   float* row_scale = scale_buffer.at_least(rows);
-  quantise_rows_int8(rows, b.k, a + static_cast<std::size_t>(r0) * lda, lda, qa, row_scale);
-  const Int8TileFn tile = int8_tile(isa);
+  const Int8Kernel& kernel = int8_kernel(isa);
+  kernel.quantise_rows(rows, b.k, a + static_cast<std::size_t>(r0) * lda, lda, qa, row_scale);
   const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;
   const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
-  alignas(64) int32_t acc[kInt8TileRows * kInt8TileCols];
   alignas(64) float values[kInt8TileRows * kInt8TileCols];
   for (int ib = 0; ib < rows; ib += kRowBlock) {
     const int mb = std::min(kRowBlock, rows - ib);
     for (int j = c0; j < c1; j += kInt8TileCols) {
       const int cols = std::min(kInt8TileCols, c1 - j);
-      const int8_t* bp = b.s8.data() + static_cast<std::size_t>(j / 16) * group_stride;
+      const Int8Columns columns{b.s8.data() + static_cast<std::size_t>(j / 16) * group_stride, group_stride,
+                                b.col_scale.data() + j, b.col_sum.data() + j};
       for (TileRows t(mb, kInt8TileRows); t.more(); t.next()) {
         const int row = ib + t.row;  // within the rectangle
-        tile(t.rows, kpad / 4, qa + static_cast<std::size_t>(row) * kpad, kpad, bp, group_stride, acc);
-        dequantise_int8_tile(t.rows, cols, acc, row_scale + row, b.col_scale.data() + j, b.col_sum.data() + j, values);
+        kernel.tile(t.rows, kpad / 4, qa + static_cast<std::size_t>(row) * kpad, kpad, row_scale + row, columns, values);
         float* cp = c + static_cast<std::size_t>(r0 + row) * ldc + j;
         const BlockEpilogue block_ep = offset_epilogue(ep, r0 + row, j);
 #if defined(ALBERT_X86)

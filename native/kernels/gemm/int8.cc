@@ -1,7 +1,6 @@
-// int8 GEMM pieces shared by every int8 kernel (portable code): quantising B once per column
-// and A per row, the scalar register tile, and scaling the int32 products back to fp32. The
-// AVX512-VNNI tile (avx512_vnni.cc) computes the same int32 sums, so both kernels give the
-// same fp32 products bit for bit.
+// int8 GEMM pieces in portable code: quantising B once per column (every kernel reads the same
+// packed B), and the scalar kernel, whose arithmetic every other int8 kernel reproduces bit for
+// bit (microkernel.h, Int8Kernel).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -16,14 +15,46 @@ namespace {
 constexpr float kInt8Max = 127.0f;
 
 // Symmetric quantisation of x with 1 / scale = inv: round half away from zero, clamped to
-// +-127. Written with selects, not lrint, so the loops over a row vectorise.
+// +-127. A NaN becomes -127 (never an undefined conversion), as VMAXPS with the bound second
+// makes it in the vector kernels.
 inline int quantise(float x, float inv) {
-  float y = std::min(kInt8Max, std::max(-kInt8Max, x * inv));
+  const float y = std::min(kInt8Max, std::max(-kInt8Max, x * inv));
   return static_cast<int>(y + (y >= 0.0f ? 0.5f : -0.5f));
 }
 
 // The scale that maps the largest magnitude to 127 (1 for an all-zero vector, any works).
 inline float scale_for(float max_abs) { return max_abs > 0.0f ? max_abs / kInt8Max : 1.0f; }
+
+void quantise_rows_scalar(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale) {
+  const int kpad = int8_k_padded(k);
+  for (int i = 0; i < m; ++i) {
+    const float* row = a + static_cast<std::size_t>(i) * lda;
+    uint8_t* out = dst + static_cast<std::size_t>(i) * kpad;
+    float max_abs = 0.0f;
+    for (int kk = 0; kk < k; ++kk) max_abs = std::max(max_abs, std::fabs(row[kk]));
+    const float scale = scale_for(max_abs);
+    const float inv = 1.0f / scale;
+    for (int kk = 0; kk < k; ++kk) out[kk] = static_cast<uint8_t>(quantise(row[kk], inv) + kInt8Zero);
+    for (int kk = k; kk < kpad; ++kk) out[kk] = kInt8Zero;
+    row_scale[i] = scale;
+  }
+}
+
+void tile_scalar(int rows, int kq, const uint8_t* a, int lda, const float* row_scale, const Int8Columns& b,
+                 float* out) {
+  for (int r = 0; r < rows; ++r) {
+    for (int j = 0; j < kInt8TileCols; ++j) {
+      const int8_t* column = b.b + (j / 16) * b.group_stride + (j % 16) * 4;
+      int32_t sum = 0;
+      for (int q = 0; q < kq; ++q) {
+        for (int t = 0; t < 4; ++t) sum += static_cast<int32_t>(a[r * lda + q * 4 + t]) * column[q * 64 + t];
+      }
+      // The uint8 offset of A added kInt8Zero * (column sum of B) to every product.
+      const int32_t exact = sum - kInt8Zero * b.sum[j];
+      out[r * kInt8TileCols + j] = static_cast<float>(exact) * (row_scale[r] * b.scale[j]);
+    }
+  }
+}
 
 }  // namespace
 
@@ -54,44 +85,9 @@ void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB
   }
 }
 
-void quantise_rows_int8(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale) {
-  const int kpad = int8_k_padded(k);
-  for (int i = 0; i < m; ++i) {
-    const float* row = a + static_cast<std::size_t>(i) * lda;
-    uint8_t* out = dst + static_cast<std::size_t>(i) * kpad;
-    float max_abs = 0.0f;
-    for (int kk = 0; kk < k; ++kk) max_abs = std::max(max_abs, std::fabs(row[kk]));
-    const float scale = scale_for(max_abs);
-    const float inv = 1.0f / scale;
-    for (int kk = 0; kk < k; ++kk) out[kk] = static_cast<uint8_t>(quantise(row[kk], inv) + kInt8Zero);
-    for (int kk = k; kk < kpad; ++kk) out[kk] = kInt8Zero;
-    row_scale[i] = scale;
-  }
-}
-
-void int8_tile_scalar(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
-                      int32_t* out) {
-  for (int r = 0; r < rows; ++r) {
-    for (int j = 0; j < kInt8TileCols; ++j) {
-      const int8_t* column = b + (j / 16) * group_stride + (j % 16) * 4;
-      int32_t sum = 0;
-      for (int q = 0; q < kq; ++q) {
-        for (int t = 0; t < 4; ++t) sum += static_cast<int32_t>(a[r * lda + q * 4 + t]) * column[q * 64 + t];
-      }
-      out[r * kInt8TileCols + j] = sum;
-    }
-  }
-}
-
-void dequantise_int8_tile(int rows, int cols, const int32_t* acc, const float* row_scale, const float* col_scale,
-                          const int32_t* col_sum, float* out) {
-  for (int r = 0; r < rows; ++r) {
-    for (int j = 0; j < cols; ++j) {
-      // The uint8 offset of A added kInt8Zero * (column sum of B) to every product.
-      const int32_t exact = acc[r * kInt8TileCols + j] - kInt8Zero * col_sum[j];
-      out[r * kInt8TileCols + j] = static_cast<float>(exact) * (row_scale[r] * col_scale[j]);
-    }
-  }
+const Int8Kernel& scalar_int8_kernel() {
+  static const Int8Kernel kernel{quantise_rows_scalar, tile_scalar};
+  return kernel;
 }
 
 }  // namespace detail

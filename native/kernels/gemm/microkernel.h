@@ -195,21 +195,29 @@ inline int int8_n_padded(int n) { return (n + kInt8NAlign - 1) / kInt8NAlign * k
 }  // namespace
 // Quantises B (per column) into packed.s8, packed.col_scale and packed.col_sum.
 void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB& packed);
-// The int32 products of `rows` (<= kInt8TileRows) quantised rows of A (row stride lda bytes)
-// with one 32-column pair of B groups (group_stride bytes apart), over kq = Kpad / 4 quads:
-// out[r * 32 + j] = sum_k a[r][k] * b[k][j], a in uint8 and b in int8.
-using Int8TileFn = void (*)(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
-                            int32_t* out);
-void int8_tile_scalar(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
-                      int32_t* out);
-// Quantises m rows of A (k wide) into dst (rows of Kpad bytes, layout above) and row_scale[m].
-void quantise_rows_int8(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale);
-// out[r * 32 + j] = fp32 value of the products in acc (row stride 32), for rows x cols.
-void dequantise_int8_tile(int rows, int cols, const int32_t* acc, const float* row_scale, const float* col_scale,
-                          const int32_t* col_sum, float* out);
+
+// One 32-column pair of packed B groups (group_stride bytes apart) with their columns' scales
+// and int8 sums.
+struct Int8Columns {
+  const int8_t* b;
+  std::size_t group_stride;
+  const float* scale;
+  const int32_t* sum;
+};
+
+// An int8 kernel. Every kernel computes the same numbers bit for bit: quantise_rows rounds a
+// row x to q = trunc(y + (y >= 0 ? 0.5 : -0.5)), y = clamp(x * (1 / s), -127, 127), s = max|x| / 127,
+// and tile scales the exact int32 sum back as float(sum - 128 * column sum) * (s_row * s_col).
+struct Int8Kernel {
+  // m rows of A (k wide) -> dst (rows of Kpad bytes, value + 128) and row_scale[m].
+  void (*quantise_rows)(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale);
+  // `rows` (<= kInt8TileRows) quantised rows of A (row stride lda bytes, row scales row_scale)
+  // times one column pair over kq = Kpad / 4 quads: out[r * 32 + j], fp32, row stride 32.
+  void (*tile)(int rows, int kq, const uint8_t* a, int lda, const float* row_scale, const Int8Columns& b, float* out);
+};
+const Int8Kernel& scalar_int8_kernel();
 #if defined(ALBERT_X86)
-void int8_tile_avx512_vnni(int rows, int kq, const uint8_t* a, int lda, const int8_t* b, std::size_t group_stride,
-                           int32_t* out);
+const Int8Kernel& avx512_vnni_int8_kernel();
 #endif
 
 // ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
