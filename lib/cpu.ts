@@ -23,8 +23,10 @@ export interface CpuInfo {
   supportedBf16Paths: Bf16Path[];
   /** The kernel `precision: 'bf16'` uses: ALBERT_BF16 when set, else AMX, else AVX512-BF16; null without bf16. */
   bf16Path: Bf16Path | null;
-  /** Whether `precision: 'int8'` runs its vector kernel (AVX512-VNNI). */
+  /** Whether `precision: 'int8'` has a vector kernel on the default isa (AVX512-VNNI for 'avx512', AVX-VNNI for 'avx2'). */
   int8: boolean;
+  /** The isas with an int8 vector kernel here (isa 'scalar' runs int8 everywhere). */
+  int8Isas: Isa[];
 }
 
 /** ALBERT_ISA when set (an AlbertError ERR_ISA when it names an unknown or missing path), else the best. */
@@ -49,9 +51,10 @@ export function defaultBf16Path(): Bf16Path | null {
   }
 }
 
-/** Whether the int8 vector kernel (AVX512-VNNI) can run here. */
-export function hasInt8(): boolean {
-  return native().cpuFeatures().avx512vnni;
+/** The isas whose int8 vector kernel this CPU runs: 'avx512' (AVX512-VNNI), 'avx2' (AVX-VNNI). */
+export function int8Isas(): Isa[] {
+  const f = native().cpuFeatures();
+  return [...(f.avx512vnni ? ['avx512' as const] : []), ...(f.avxvnni ? ['avx2' as const] : [])];
 }
 
 /** Whether the bf16 kernels can run here. */
@@ -71,6 +74,7 @@ export function cpuInfo(): CpuInfo {
     amx: f.amxbf16,
     supportedBf16Paths,
     bf16Path: defaultBf16Path(),
-    int8: hasInt8(),
+    int8: int8Isas().includes(defaultIsa()),
+    int8Isas: int8Isas(),
   };
 }

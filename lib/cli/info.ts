@@ -90,7 +90,7 @@ function toText(d: Awaited<ReturnType<typeof describe>>): string {
     ...d.schedule.map((s) => `               layer ${String(s.layer).padStart(2)} -> group ${s.group}`),
     `             group(s) reused: ${Array.from({ length: c.numHiddenGroups }, (_, g) => `group ${g} x${groups(g).length}`).join(', ')}`,
     `tokenizer    ${d.tokenizer ? `${d.tokenizer.file}, ${d.tokenizer.vocabSize} pieces, max ${d.tokenizer.modelMaxLength} tokens` : `none (no ${TOKENIZER_FILES.join(' or ')})`}`,
-    `cpu          isa ${d.cpu.defaultIsa} (supported: ${d.cpu.supportedIsas.join(', ')}); bf16 ${d.cpu.bf16Path ? `${d.cpu.bf16Path} (supported: ${d.cpu.supportedBf16Paths.join(', ')})` : 'no'}; int8 ${d.cpu.int8 ? 'avx512-vnni' : 'scalar only'}`,
+    `cpu          isa ${d.cpu.defaultIsa} (supported: ${d.cpu.supportedIsas.join(', ')}); bf16 ${d.cpu.bf16Path ? `${d.cpu.bf16Path} (supported: ${d.cpu.supportedBf16Paths.join(', ')})` : 'no'}; int8 vector kernels ${d.cpu.int8Isas.length ? d.cpu.int8Isas.join(', ') : 'none (isa scalar only)'}`,
   );
   return `${lines.join('\n')}\n`;
 }

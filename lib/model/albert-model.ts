@@ -3,7 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { defaultBf16Path, defaultIsa, hasInt8, ISAS, type Bf16Path, type Isa } from '../cpu';
+import { defaultBf16Path, defaultIsa, int8Isas, ISAS, type Bf16Path, type Isa } from '../cpu';
 import { AlbertError, fromNativeError } from '../errors';
 import { native, type NativeModelHandle, type NativeTensor } from '../native';
 import { nativeConfig, parseConfig, type AlbertConfig } from './config';
@@ -31,8 +31,9 @@ export interface FromPretrainedOptions {
    * 'bf16' runs the shared layers' weight GEMMs in bfloat16 with fp32 accumulation, on AMX or
    * AVX512-BF16 (ALBERT_BF16=amx|avx512bf16 forces one). 'int8' runs them with 8-bit weights
    * (one scale per output column) and 8-bit activations (one scale per row, taken on every
-   * call), summed exactly in int32, on AVX512-VNNI (isa 'avx512'), or on the scalar kernel with
-   * isa 'scalar'. Attention, the embedding mapping, the pooler and the heads stay fp32.
+   * call), summed exactly in int32, on AVX512-VNNI (isa 'avx512'), AVX-VNNI (isa 'avx2') or the
+   * scalar kernel (isa 'scalar'), which all give the same products bit for bit. Attention, the
+   * embedding mapping, the pooler and the heads stay fp32.
    */
   precision?: Precision;
   /**
@@ -159,11 +160,13 @@ function checkOptions(options: FromPretrainedOptions): CheckedOptions {
   return { threads, precision, isa, bf16Path, bf16Rounding: checkBf16Rounding(options.bf16Rounding, precision) };
 }
 
-/** int8 runs on AVX512-VNNI (isa 'avx512') or on the scalar kernel; nothing else. */
+/** int8 runs on AVX512-VNNI (isa 'avx512'), AVX-VNNI (isa 'avx2') or the scalar kernel. */
 function checkInt8Isa(isa: Isa): void {
-  if (isa === 'scalar') return;
-  if (isa !== 'avx512') throw new AlbertError('ERR_ISA', `precision int8 runs with isa 'avx512' (AVX512-VNNI) or 'scalar', not '${isa}'`);
-  if (!hasInt8()) throw new AlbertError('ERR_ISA', 'precision int8 needs a CPU with AVX512-VNNI (or isa \'scalar\')');
+  if (isa === 'scalar' || int8Isas().includes(isa)) return;
+  const needs = isa === 'avx512' ? 'AVX512-VNNI' : isa === 'avx2' ? 'AVX-VNNI' : null;
+  throw new AlbertError('ERR_ISA', needs
+    ? `precision int8 with isa '${isa}' needs a CPU with ${needs} (isa 'scalar' runs int8 anywhere)`
+    : `precision int8 runs with isa 'avx512' (AVX512-VNNI), 'avx2' (AVX-VNNI) or 'scalar', not '${isa}'`);
 }
 
 function checkBf16Rounding(rounding: Bf16Rounding | undefined, precision: Precision): Bf16Rounding | undefined {

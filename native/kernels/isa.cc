@@ -23,6 +23,7 @@ struct CpuFeatures {
   bool avx512 = false;  // F + BW + DQ + VL, with OS support for zmm and opmask state
   bool avx512_bf16 = false;
   bool avx512_vnni = false;  // VPDPBUSD on zmm: the int8 kernel
+  bool avx_vnni = false;     // VPDPBUSD on ymm (VEX): the int8 kernel without AVX-512
   bool amx_bf16 = false;  // CPU + OS support; permission is requested separately
 };
 
@@ -62,6 +63,7 @@ CpuFeatures detect() {
   const unsigned max_sub = eax;
   if (max_sub >= 1 && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx)) {
     f.avx512_bf16 = f.avx512 && bit(eax, 5);
+    f.avx_vnni = f.avx2 && bit(eax, 4);
   }
   return f;
 }
@@ -116,6 +118,8 @@ bool cpu_supports(Isa isa) {
 bool cpu_has_avx512_bf16() { return features().avx512_bf16; }
 
 bool cpu_has_avx512_vnni() { return features().avx512_vnni; }
+
+bool cpu_has_avx_vnni() { return features().avx_vnni; }
 
 bool cpu_has_amx_bf16() {
   static const bool usable = features().amx_bf16 && request_amx_permission();

@@ -10,7 +10,7 @@ import { BASE_MODEL_DIR, hasBaseModel, modelDir, TINY_MODELS } from '../helpers/
 import { checkAgainstGolden, worstCosineVsFp32 } from '../helpers/precision.mjs';
 
 const cpu = cpuInfo();
-const ISAS = ['scalar', ...(cpu.int8 ? ['avx512'] : [])];
+const ISAS = ['scalar', ...cpu.int8Isas];
 const loader = (dir, isa) => (options) => AlbertModel.fromPretrained(dir, { threads: 2, ...options, precision: 'int8', isa });
 
 for (const isa of ISAS) {
@@ -29,10 +29,10 @@ for (const isa of ISAS) {
 
 }
 
-// On the best int8 kernel only: the scalar one computes the same products bit for bit
-// (test/kernels/gemm_int8.test.mjs) and takes a minute on the base model.
+// On the default isa's int8 kernel only (scalar without one): every int8 kernel computes the
+// same products bit for bit (test/kernels/gemm_int8.test.mjs), and scalar takes a minute here.
 if (hasBaseModel) {
-  const isa = ISAS.at(-1);
+  const isa = cpu.int8 ? cpu.defaultIsa : 'scalar';
   test(`int8 (${isa}) on albert-base-random: cosine >= 0.995 per token, MLM top-1 >= 90%, logit RMS error <= 0.03`, () =>
     checkAgainstGolden(loader(BASE_MODEL_DIR, isa), BASE_MODEL_DIR, { minCosine: 0.995, minTop1: 0.9, maxLogitRms: 0.03 }));
 }
@@ -48,9 +48,9 @@ test('int8 weights take a quarter of the shared layers\' fp32 bytes', async () =
   int8.dispose();
 });
 
-test('int8 runs with isa avx512 (AVX512-VNNI) or scalar; other paths are refused with ERR_ISA', async () => {
+test('int8 runs with isa avx512 (AVX512-VNNI), avx2 (AVX-VNNI) or scalar; other paths are refused with ERR_ISA', async () => {
   const dir = modelDir('tiny-pretraining');
-  const refused = [{ isa: 'avx2' }, { isa: 'neon' }, ...(cpu.int8 ? [] : [{ isa: 'avx512' }])];
+  const refused = ['avx2', 'avx512', 'neon'].filter((isa) => !cpu.int8Isas.includes(isa)).map((isa) => ({ isa }));
   for (const options of refused) {
     try {
       await AlbertModel.fromPretrained(dir, { threads: 1, precision: 'int8', ...options });
@@ -62,6 +62,7 @@ test('int8 runs with isa avx512 (AVX512-VNNI) or scalar; other paths are refused
     }
   }
   assert.type(cpu.int8, 'boolean');
+  assert.is(cpu.int8, cpu.int8Isas.includes(cpu.defaultIsa));
 });
 
 test.run();

@@ -1,7 +1,8 @@
 // `albert_engine_check gemm`: every fp32 GEMM path of every ISA this CPU runs (packed and
 // unpacked B, both B layouts, strided operands, every epilogue, 1 and 2 threads) against
 // gemm_reference, with the tolerance test/kernels/gemm.test.mjs uses; and the int8 path
-// (scalar kernel, and AVX512-VNNI where present; packed B only) with gemm_int8.test.mjs's.
+// (scalar kernel, and AVX-VNNI and AVX512-VNNI where present; packed B only) within the
+// bound of 8-bit rounding.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -145,7 +146,7 @@ std::string compare_product(const Case& c, const std::vector<float>& got) {
   return compare(c, got, c.want, [&](size_t i) { return kRel * c.bound[i] + 4e-7 * std::fabs(c.want[i]) + 1e-6; });
 }
 
-// The int8 product's bound (test/kernels/gemm_int8.test.mjs int8Bound): rounding a row of A
+// The int8 product's bound (test/kernels/gemm_int8.test.mjs compareInt8): rounding a row of A
 // and a column of B to 8 bits moves each value by at most half a step, da = max|a_i.| / 254
 // and db = max|b_.j| / 254, so C[i][j] may be off by db sum|a_ik| + da sum|b_kj| + K da db,
 // and the activations (slope <= 1.2) carry that on; plus the fp32 tolerance.
@@ -311,6 +312,7 @@ int run_gemm_check() {
 
   std::vector<IsaChecker> checkers(isas.begin(), isas.end());
   checkers.emplace_back(Isa::kScalar, gemm::Precision::kInt8);
+  if (albert::cpu_has_avx_vnni()) checkers.emplace_back(Isa::kAvx2, gemm::Precision::kInt8);
   if (albert::cpu_has_avx512_vnni()) checkers.emplace_back(Isa::kAvx512, gemm::Precision::kInt8);
   check_grid(checkers);
   check_epilogues(checkers);

@@ -88,10 +88,14 @@ void tile_rows(int rows, int kq, const uint8_t* a, int lda, const float* row_sca
   kTiles[rows](kq, a, lda, row_scale, b, out);
 }
 
+void store(const float* values, int rows, int cols, float* c, int ldc, const BlockEpilogue* ep) {
+  avx512_store_tile(values, kInt8TileCols, rows, cols, c, ldc, ep);
+}
+
 }  // namespace
 
 const Int8Kernel& avx512_vnni_int8_kernel() {
-  static const Int8Kernel kernel{quantise_rows, tile_rows};
+  static const Int8Kernel kernel{quantise_rows, tile_rows, store};
   return kernel;
 }
 

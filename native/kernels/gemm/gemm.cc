@@ -256,10 +256,12 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
 #endif
 }
 
-// The int8 kernel for B's ISA: AVX512-VNNI for kAvx512 (checked when B was packed), else scalar.
+// The int8 kernel for B's ISA (its instructions checked when B was packed): AVX512-VNNI for
+// kAvx512, AVX-VNNI for kAvx2, else scalar.
 const Int8Kernel& int8_kernel(Isa isa) {
 #if defined(ALBERT_X86)
   if (isa == Isa::kAvx512) return avx512_vnni_int8_kernel();
+  if (isa == Isa::kAvx2) return avx_vnni_int8_kernel();
 #endif
   return scalar_int8_kernel();
 }
@@ -293,17 +295,7 @@ void int8_rectangle(Isa isa, int r0, int r1, int c0, int c1, const float* a, int
         kernel.tile(t.rows, kpad / 4, qa + static_cast<std::size_t>(row) * kpad, kpad, row_scale + row, columns, values);
         float* cp = c + static_cast<std::size_t>(r0 + row) * ldc + j;
         const BlockEpilogue block_ep = offset_epilogue(ep, r0 + row, j);
-#if defined(ALBERT_X86)
-        if (isa == Isa::kAvx512) {
-          avx512_store_tile(values, kInt8TileCols, t.rows, cols, cp, ldc, has_epilogue ? &block_ep : nullptr);
-          continue;
-        }
-#endif
-        for (int r = 0; r < t.rows; ++r) {
-          const float* row_values = values + r * kInt8TileCols;
-          std::copy(row_values, row_values + cols, cp + static_cast<std::size_t>(r) * ldc);
-        }
-        if (has_epilogue) apply_epilogue_portable(block_ep, t.rows, cols, cp, ldc);
+        kernel.store(values, t.rows, cols, cp, ldc, has_epilogue ? &block_ep : nullptr);
       }
     }
     const RowLayerNorm& ln = ep.layer_norm;
@@ -380,6 +372,7 @@ PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int l
   packed.precision = precision;
   if (precision == Precision::kInt8) {
     if (isa == Isa::kAvx512 && !cpu_has_avx512_vnni()) throw std::runtime_error("int8: this CPU has no AVX512-VNNI");
+    if (isa == Isa::kAvx2 && !cpu_has_avx_vnni()) throw std::runtime_error("int8: this CPU has no AVX-VNNI");
     detail::pack_b_int8(b, n, k, ldb, transposed, packed);
     return packed;
   }

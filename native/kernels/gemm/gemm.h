@@ -20,7 +20,8 @@ namespace gemm {
 // kInt8: B quantised once per output column (symmetric, 8 bits), A per row on every call
 // (dynamic, symmetric), products summed exactly in int32, then scaled back to fp32 before the
 // epilogue. Runs on AVX512-VNNI, or on the scalar kernel (B's isa kScalar), which gives the
-// same products bit for bit.
+// same products bit for bit; isa kAvx2 runs AVX-VNNI (the 256-bit form, in Alder Lake and
+// later cores without AVX-512).
 enum class Precision { kF32, kBF16, kInt8 };
 
 // Which bf16 kernel a kBF16 PackedB runs: AMX tiles when the CPU has AMX-BF16, else AVX512-BF16
@@ -64,7 +65,8 @@ struct PackedB {
 // Packs B for C = A * B. When `transposed`, B is stored [N, K] (row stride ldb): an HF Linear
 // weight [out, in], so C = A W^T. Otherwise B is [K, N] (row stride ldb).
 // kBF16 requires AVX512-BF16 or AMX-BF16 (throws std::runtime_error otherwise); kInt8 with
-// isa kAvx512 requires AVX512-VNNI (any other isa runs the scalar int8 kernel).
+// isa kAvx512 requires AVX512-VNNI, with kAvx2 AVX-VNNI (any other isa runs the scalar int8
+// kernel).
 // With kBF16 the isa argument is only recorded; bf16_path picks the kernel (kAuto: AMX, else
 // AVX512-BF16; forcing a path the CPU lacks throws std::runtime_error), and bf16_rounding how
 // B is rounded.

@@ -12,18 +12,8 @@ namespace gemm {
 namespace detail {
 namespace {
 
-constexpr float kInt8Max = 127.0f;
-
-// Symmetric quantisation of x with 1 / scale = inv: round half away from zero, clamped to
-// +-127. A NaN becomes -127 (never an undefined conversion), as VMAXPS with the bound second
-// makes it in the vector kernels.
-inline int quantise(float x, float inv) {
-  const float y = std::min(kInt8Max, std::max(-kInt8Max, x * inv));
-  return static_cast<int>(y + (y >= 0.0f ? 0.5f : -0.5f));
-}
-
 // The scale that maps the largest magnitude to 127 (1 for an all-zero vector, any works).
-inline float scale_for(float max_abs) { return max_abs > 0.0f ? max_abs / kInt8Max : 1.0f; }
+inline float scale_for(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
 
 void quantise_rows_scalar(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale) {
   const int kpad = int8_k_padded(k);
@@ -34,7 +24,7 @@ void quantise_rows_scalar(int m, int k, const float* a, int lda, uint8_t* dst, f
     for (int kk = 0; kk < k; ++kk) max_abs = std::max(max_abs, std::fabs(row[kk]));
     const float scale = scale_for(max_abs);
     const float inv = 1.0f / scale;
-    for (int kk = 0; kk < k; ++kk) out[kk] = static_cast<uint8_t>(quantise(row[kk], inv) + kInt8Zero);
+    for (int kk = 0; kk < k; ++kk) out[kk] = static_cast<uint8_t>(quantise_int8(row[kk], inv) + kInt8Zero);
     for (int kk = k; kk < kpad; ++kk) out[kk] = kInt8Zero;
     row_scale[i] = scale;
   }
@@ -54,6 +44,11 @@ void tile_scalar(int rows, int kq, const uint8_t* a, int lda, const float* row_s
       out[r * kInt8TileCols + j] = static_cast<float>(exact) * (row_scale[r] * b.scale[j]);
     }
   }
+}
+
+void store_scalar(const float* values, int rows, int cols, float* c, int ldc, const BlockEpilogue* ep) {
+  copy_int8_tile(values, rows, cols, c, ldc);
+  if (ep) apply_epilogue_portable(*ep, rows, cols, c, ldc);
 }
 
 }  // namespace
@@ -76,7 +71,7 @@ void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB
     int8_t* group = packed.s8.data() + static_cast<std::size_t>(j / 16) * kpad * 16;
     int32_t sum = 0;
     for (int kk = 0; j < n && kk < k; ++kk) {
-      const int q = quantise(at(kk, j), inv);
+      const int q = quantise_int8(at(kk, j), inv);
       group[(static_cast<std::size_t>(kk / 4) * 16 + j % 16) * 4 + kk % 4] = static_cast<int8_t>(q);
       sum += q;
     }
@@ -86,7 +81,7 @@ void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB
 }
 
 const Int8Kernel& scalar_int8_kernel() {
-  static const Int8Kernel kernel{quantise_rows_scalar, tile_scalar};
+  static const Int8Kernel kernel{quantise_rows_scalar, tile_scalar, store_scalar};
   return kernel;
 }
 

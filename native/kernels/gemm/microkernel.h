@@ -13,6 +13,7 @@
 //    the pair a dot-product instruction consumes. K is padded to a multiple of 32 (one AMX tile
 //    depth) and N to a multiple of 32, both with zeros. Group g starts at g * Kpad * 16.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -192,6 +193,22 @@ constexpr int kInt8Zero = 128;    // the uint8 value that stands for 0 in quanti
 namespace {  // internal linkage, as above
 inline int int8_k_padded(int k) { return (k + kInt8KAlign - 1) / kInt8KAlign * kInt8KAlign; }
 inline int int8_n_padded(int n) { return (n + kInt8NAlign - 1) / kInt8NAlign * kInt8NAlign; }
+
+// Symmetric quantisation of x with 1 / scale = inv: round half away from zero, clamped to
+// +-127. A NaN becomes -127 (never an undefined conversion), as VMAXPS with the bound second
+// makes it in the vector kernels, which repeat this arithmetic lane by lane.
+inline int quantise_int8(float x, float inv) {
+  const float y = std::min(127.0f, std::max(-127.0f, x * inv));
+  return static_cast<int>(y + (y >= 0.0f ? 0.5f : -0.5f));
+}
+
+// Copies rows x cols of an int8 tile's fp32 output (row stride kInt8TileCols) to C.
+inline void copy_int8_tile(const float* values, int rows, int cols, float* c, int ldc) {
+  for (int r = 0; r < rows; ++r) {
+    const float* row = values + r * kInt8TileCols;
+    std::copy(row, row + cols, c + static_cast<std::ptrdiff_t>(r) * ldc);
+  }
+}
 }  // namespace
 // Quantises B (per column) into packed.s8, packed.col_scale and packed.col_sum.
 void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB& packed);
@@ -214,10 +231,13 @@ struct Int8Kernel {
   // `rows` (<= kInt8TileRows) quantised rows of A (row stride lda bytes, row scales row_scale)
   // times one column pair over kq = Kpad / 4 quads: out[r * 32 + j], fp32, row stride 32.
   void (*tile)(int rows, int kq, const uint8_t* a, int lda, const float* row_scale, const Int8Columns& b, float* out);
+  // Writes rows x cols of tile's output (row stride 32) to C through the epilogue (may be null).
+  void (*store)(const float* values, int rows, int cols, float* c, int ldc, const BlockEpilogue* ep);
 };
 const Int8Kernel& scalar_int8_kernel();
 #if defined(ALBERT_X86)
 const Int8Kernel& avx512_vnni_int8_kernel();
+const Int8Kernel& avx_vnni_int8_kernel();
 #endif
 
 // ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
