@@ -149,8 +149,10 @@ const loadBefore = os.loadavg()[0];
 const peakBefore = peak();
 const bf16 = withBf16 && (cpu.amxbf16 || cpu.avx512bf16);
 const bf16Kernel = cpu.amxbf16 ? 'AMX' : 'AVX512-BF16';
-// int8 (AVX512-VNNI) goes with the bf16 columns: it too does not depend on the fp32 ISA.
-const int8 = withBf16 && cpu.avx512vnni;
+// int8 goes with the bf16 columns, timed on the fastest int8 kernel the CPU has.
+const int8Isa = cpu.avx512vnni ? 'avx512' : cpu.avxvnni ? 'avx2' : cpu.neondotprod ? 'neon' : null;
+const int8 = withBf16 && int8Isa !== null;
+const INT8_KERNELS = { avx512: 'AVX512-VNNI', avx2: 'AVX-VNNI', neon: 'the NEON dot product' };
 const cases = [];
 for (const m of MS) {
   for (const [n, k] of NK) {
@@ -159,7 +161,7 @@ for (const m of MS) {
       shape: `${m}×${n}×${k}`,
       f32: { ...base, isa, precision: 'fp32' },
       b16: bf16 ? { ...base, precision: 'bf16' } : null,
-      i8: int8 ? { ...base, isa: 'avx512', precision: 'int8' } : null,
+      i8: int8 ? { ...base, isa: int8Isa, precision: 'int8' } : null,
     });
   }
 }
@@ -194,7 +196,7 @@ const command = `node bench/gemm.mjs${threads !== 2 ? ` --threads ${threads}` : 
 const bf16Note = withBf16
   ? `bf16 uses ${bf16 ? bf16Kernel : 'nothing (unsupported here)'} with bf16 weights packed once and fp32 accumulation` +
     `${amxPeak ? ` (measured AMX TDPBF16PS peak, ${threads} threads: ${fmt(amxPeak)} GFLOP/s)` : ''}; ` +
-    `int8 ${int8 ? 'uses AVX512-VNNI with int8 weights packed once, A quantised per row on every call (counted in the time), int32 sums (GOP/s: 2 per multiply-add)' : 'is not timed (no AVX512-VNNI here)'}. `
+    `int8 ${int8 ? `uses ${INT8_KERNELS[int8Isa]} with int8 weights packed once, A quantised per row on every call (counted in the time), int32 sums (GOP/s: 2 per multiply-add)` : 'is not timed (no int8 vector kernel here)'}. `
   : `bf16 is not timed here (its kernels do not depend on the fp32 ISA; see the GEMM section). `;
 const fp32Kernel = isa === 'avx512'
   ? 'fp32 kernel: 14×32 AVX-512 register tile, B packed once in 32-wide panels, A packed per block with in-register ' +

@@ -296,6 +296,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   o.Set("amxbf16", albert::cpu_has_amx_bf16());
   o.Set("avx512vnni", albert::cpu_has_avx512_vnni());
   o.Set("avxvnni", albert::cpu_has_avx_vnni());
+  o.Set("neondotprod", albert::cpu_has_neon_dotprod());
   o.Set("best", albert::isa_name(albert::best_isa()));
   return o;
 }

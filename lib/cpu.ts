@@ -23,7 +23,7 @@ export interface CpuInfo {
   supportedBf16Paths: Bf16Path[];
   /** The kernel `precision: 'bf16'` uses: ALBERT_BF16 when set, else AMX, else AVX512-BF16; null without bf16. */
   bf16Path: Bf16Path | null;
-  /** Whether `precision: 'int8'` has a vector kernel on the default isa (AVX512-VNNI for 'avx512', AVX-VNNI for 'avx2'). */
+  /** Whether `precision: 'int8'` has a vector kernel on the default isa (AVX512-VNNI for 'avx512', AVX-VNNI for 'avx2', dot product for 'neon'). */
   int8: boolean;
   /** The isas with an int8 vector kernel here (isa 'scalar' runs int8 everywhere). */
   int8Isas: Isa[];
@@ -51,10 +51,17 @@ export function defaultBf16Path(): Bf16Path | null {
   }
 }
 
-/** The isas whose int8 vector kernel this CPU runs: 'avx512' (AVX512-VNNI), 'avx2' (AVX-VNNI). */
+/**
+ * The isas whose int8 vector kernel this CPU runs: 'avx512' (AVX512-VNNI), 'avx2' (AVX-VNNI),
+ * 'neon' (the ARMv8.2 dot product).
+ */
 export function int8Isas(): Isa[] {
   const f = native().cpuFeatures();
-  return [...(f.avx512vnni ? ['avx512' as const] : []), ...(f.avxvnni ? ['avx2' as const] : [])];
+  const isas: Isa[] = [];
+  if (f.avx512vnni) isas.push('avx512');
+  if (f.avxvnni) isas.push('avx2');
+  if (f.neondotprod) isas.push('neon');
+  return isas;
 }
 
 /** Whether the bf16 kernels can run here. */

@@ -59,7 +59,7 @@ export interface NativeAddon {
   defaultIsa(): string;
   /** ALBERT_BF16 when set, else the best bf16 kernel; throws when that is missing. */
   defaultBf16Path(): string;
-  cpuFeatures(): { avx2: boolean; avx512: boolean; neon: boolean; avx512bf16: boolean; amxbf16: boolean; avx512vnni: boolean; avxvnni: boolean; best: string };
+  cpuFeatures(): { avx2: boolean; avx512: boolean; neon: boolean; avx512bf16: boolean; amxbf16: boolean; avx512vnni: boolean; avxvnni: boolean; neondotprod: boolean; best: string };
 }
 
 let addon: NativeAddon | undefined;

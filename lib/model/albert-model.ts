@@ -31,8 +31,9 @@ export interface FromPretrainedOptions {
    * 'bf16' runs the shared layers' weight GEMMs in bfloat16 with fp32 accumulation, on AMX or
    * AVX512-BF16 (ALBERT_BF16=amx|avx512bf16 forces one). 'int8' runs them with 8-bit weights
    * (one scale per output column) and 8-bit activations (one scale per row, taken on every
-   * call), summed exactly in int32, on AVX512-VNNI (isa 'avx512'), AVX-VNNI (isa 'avx2') or the
-   * scalar kernel (isa 'scalar'), which all give the same products bit for bit. Attention, the
+   * call), summed exactly in int32, on AVX512-VNNI (isa 'avx512'), AVX-VNNI (isa 'avx2'), the
+   * ARMv8.2 dot product (isa 'neon') or the scalar kernel (isa 'scalar'), which all give the same
+   * products bit for bit. Attention, the
    * embedding mapping, the pooler and the heads stay fp32.
    */
   precision?: Precision;
@@ -160,13 +161,17 @@ function checkOptions(options: FromPretrainedOptions): CheckedOptions {
   return { threads, precision, isa, bf16Path, bf16Rounding: checkBf16Rounding(options.bf16Rounding, precision) };
 }
 
-/** int8 runs on AVX512-VNNI (isa 'avx512'), AVX-VNNI (isa 'avx2') or the scalar kernel. */
+/** The instructions int8's vector kernel needs on each isa. */
+const INT8_NEEDS: Record<Exclude<Isa, 'scalar'>, string> = {
+  avx512: 'AVX512-VNNI',
+  avx2: 'AVX-VNNI',
+  neon: 'the ARMv8.2 dot product (SDOT)',
+};
+
+/** int8 runs on a VNNI or dot-product kernel (int8Isas()) or on the scalar kernel. */
 function checkInt8Isa(isa: Isa): void {
   if (isa === 'scalar' || int8Isas().includes(isa)) return;
-  const needs = isa === 'avx512' ? 'AVX512-VNNI' : isa === 'avx2' ? 'AVX-VNNI' : null;
-  throw new AlbertError('ERR_ISA', needs
-    ? `precision int8 with isa '${isa}' needs a CPU with ${needs} (isa 'scalar' runs int8 anywhere)`
-    : `precision int8 runs with isa 'avx512' (AVX512-VNNI), 'avx2' (AVX-VNNI) or 'scalar', not '${isa}'`);
+  throw new AlbertError('ERR_ISA', `precision int8 with isa '${isa}' needs a CPU with ${INT8_NEEDS[isa]} (isa 'scalar' runs int8 anywhere)`);
 }
 
 function checkBf16Rounding(rounding: Bf16Rounding | undefined, precision: Precision): Bf16Rounding | undefined {

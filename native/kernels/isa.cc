@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#if defined(ALBERT_ARM64) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 #if defined(ALBERT_X86)
 #include <cpuid.h>
 #if defined(__linux__)
@@ -120,6 +123,17 @@ bool cpu_has_avx512_bf16() { return features().avx512_bf16; }
 bool cpu_has_avx512_vnni() { return features().avx512_vnni; }
 
 bool cpu_has_avx_vnni() { return features().avx_vnni; }
+
+bool cpu_has_neon_dotprod() {
+#if defined(ALBERT_ARM64) && defined(__linux__)
+  constexpr unsigned long kHwcapAsimdDotProduct = 1ul << 20;  // HWCAP_ASIMDDP
+  return (getauxval(AT_HWCAP) & kHwcapAsimdDotProduct) != 0;
+#elif defined(ALBERT_ARM64) && defined(__APPLE__)
+  return true;  // every Apple silicon core (ARMv8.5 and later) has the dot-product instructions
+#else
+  return false;
+#endif
+}
 
 bool cpu_has_amx_bf16() {
   static const bool usable = features().amx_bf16 && request_amx_permission();

@@ -14,6 +14,7 @@ bool cpu_supports(Isa isa);
 bool cpu_has_avx512_bf16();
 bool cpu_has_avx512_vnni();  // AVX512-VNNI (VPDPBUSD), for precision int8
 bool cpu_has_avx_vnni();     // AVX-VNNI (VPDPBUSD on ymm), for precision int8 with isa avx2
+bool cpu_has_neon_dotprod(); // ARMv8.2 SDOT, for precision int8 with isa neon
 bool cpu_has_amx_bf16();  // also asks Linux for AMX tile permission (arch_prctl)
 
 // Best ISA this CPU supports.

@@ -1,12 +1,13 @@
 // `albert_engine_check gemm`: every fp32 GEMM path of every ISA this CPU runs (packed and
 // unpacked B, both B layouts, strided operands, every epilogue, 1 and 2 threads) against
 // gemm_reference, with the tolerance test/kernels/gemm.test.mjs uses; and the int8 path
-// (scalar kernel, and AVX-VNNI and AVX512-VNNI where present; packed B only) within the
-// bound of 8-bit rounding.
+// (scalar kernel, and AVX-VNNI, AVX512-VNNI and SDOT where present, their products bit for bit
+// against the scalar one; packed B only) within the bound of 8-bit rounding.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -146,6 +147,17 @@ std::string compare_product(const Case& c, const std::vector<float>& got) {
   return compare(c, got, c.want, [&](size_t i) { return kRel * c.bound[i] + 4e-7 * std::fabs(c.want[i]) + 1e-6; });
 }
 
+// "" when got and want hold the same bits, else the first element that differs.
+std::string first_difference(const std::vector<float>& got, const std::vector<float>& want) {
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (std::memcmp(&got[i], &want[i], sizeof(float)) == 0) continue;
+    char what[120];
+    std::snprintf(what, sizeof what, "element %zu = %.9g, the scalar kernel's %.9g", i, got[i], want[i]);
+    return what;
+  }
+  return "";
+}
+
 // The int8 product's bound (test/kernels/gemm_int8.test.mjs compareInt8): rounding a row of A
 // and a column of B to 8 bits moves each value by at most half a step, da = max|a_i.| / 254
 // and db = max|b_.j| / 254, so C[i][j] may be off by db sum|a_ik| + da sum|b_kj| + K da db,
@@ -218,6 +230,12 @@ class IsaChecker {
     try {
       const std::vector<float> plain = run_path(log_.isa(), precision_, c, packed, pool, false);
       record(c, packed, pool, "", int8 ? compare_int8_product(c, plain) : compare_product(c, plain));
+      // Every int8 kernel computes the scalar kernel's products bit for bit (bias and residual
+      // adds included; the vectorised activations differ from the scalar ones in the last bits).
+      if (int8 && log_.isa() != Isa::kScalar && c.spec.activation == Activation::kIdentity) {
+        const std::vector<float> scalar = run_path(Isa::kScalar, precision_, c, packed, pool, false);
+        record(c, packed, pool, " (against the scalar int8 kernel)", first_difference(plain, scalar));
+      }
       if (c.spec.layer_norm) {
         const std::vector<float> fused = run_path(log_.isa(), precision_, c, packed, pool, true);
         record(c, packed, pool, " (fused layernorm)", compare_layer_norm(c, plain, fused));
@@ -313,6 +331,7 @@ int run_gemm_check() {
   std::vector<IsaChecker> checkers(isas.begin(), isas.end());
   checkers.emplace_back(Isa::kScalar, gemm::Precision::kInt8);
   if (albert::cpu_has_avx_vnni()) checkers.emplace_back(Isa::kAvx2, gemm::Precision::kInt8);
+  if (albert::cpu_has_neon_dotprod()) checkers.emplace_back(Isa::kNeon, gemm::Precision::kInt8);
   if (albert::cpu_has_avx512_vnni()) checkers.emplace_back(Isa::kAvx512, gemm::Precision::kInt8);
   check_grid(checkers);
   check_epilogues(checkers);

@@ -84,25 +84,16 @@ void chunk(int kq, const uint8_t* a, int lda, const float* row_scale, const Int8
   }
 }
 
-using ChunkFn = void (*)(int, const uint8_t*, int, const float*, const Int8Columns&, float*);
-constexpr ChunkFn kChunks[kChunkRows + 1] = {nullptr, chunk<1>, chunk<2>, chunk<3>};
+constexpr Int8ChunkFn<kChunkRows> kChunks[kChunkRows + 1] = {nullptr, chunk<1>, chunk<2>, chunk<3>};
 
 void tile_rows(int rows, int kq, const uint8_t* a, int lda, const float* row_scale, const Int8Columns& b, float* out) {
-  for (int r = 0; r < rows; r += kChunkRows) {
-    const int n = std::min(kChunkRows, rows - r);
-    kChunks[n](kq, a + static_cast<std::size_t>(r) * lda, lda, row_scale + r, b, out + r * kInt8TileCols);
-  }
-}
-
-void store(const float* values, int rows, int cols, float* c, int ldc, const BlockEpilogue* ep) {
-  copy_int8_tile(values, rows, cols, c, ldc);
-  if (ep) vector_epilogue_tile(*ep, rows, cols, c, ldc);
+  int8_tile_in_chunks<kChunkRows>(kChunks, rows, kq, a, lda, row_scale, b, out);
 }
 
 }  // namespace
 
 const Int8Kernel& avx_vnni_int8_kernel() {
-  static const Int8Kernel kernel{quantise_rows, tile_rows, store};
+  static const Int8Kernel kernel{quantise_rows, tile_rows, store_int8_tile_vectorised};
   return kernel;
 }
 

@@ -35,6 +35,13 @@ inline void vector_epilogue_tile(const BlockEpilogue& ep, int m, int n, float* c
   epilogue_rows(ep, m, n, c, ldc, [&](float* row, int width) { vm_activate_array(ep.activation, row, width); });
 }
 
+// An int8 kernel's store (Int8Kernel::store): the tile's fp32 output to C, then the epilogue.
+inline void store_int8_tile_vectorised(const float* values, int rows, int cols, float* c, int ldc,
+                                       const BlockEpilogue* ep) {
+  copy_int8_tile(values, rows, cols, c, ldc);
+  if (ep) vector_epilogue_tile(*ep, rows, cols, c, ldc);
+}
+
 }  // namespace
 }  // namespace detail
 }  // namespace gemm

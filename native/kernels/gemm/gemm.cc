@@ -257,11 +257,14 @@ void run_bf16(int m, const TA* a, int lda, const PackedB& b, TC* c, int ldc, con
 }
 
 // The int8 kernel for B's ISA (its instructions checked when B was packed): AVX512-VNNI for
-// kAvx512, AVX-VNNI for kAvx2, else scalar.
+// kAvx512, AVX-VNNI for kAvx2, SDOT for kNeon, else scalar.
 const Int8Kernel& int8_kernel(Isa isa) {
 #if defined(ALBERT_X86)
   if (isa == Isa::kAvx512) return avx512_vnni_int8_kernel();
   if (isa == Isa::kAvx2) return avx_vnni_int8_kernel();
+#endif
+#if defined(ALBERT_ARM64)
+  if (isa == Isa::kNeon) return neon_dotprod_int8_kernel();
 #endif
   return scalar_int8_kernel();
 }
@@ -373,6 +376,7 @@ PackedB pack_b(Isa isa, Precision precision, const float* b, int n, int k, int l
   if (precision == Precision::kInt8) {
     if (isa == Isa::kAvx512 && !cpu_has_avx512_vnni()) throw std::runtime_error("int8: this CPU has no AVX512-VNNI");
     if (isa == Isa::kAvx2 && !cpu_has_avx_vnni()) throw std::runtime_error("int8: this CPU has no AVX-VNNI");
+    if (isa == Isa::kNeon && !cpu_has_neon_dotprod()) throw std::runtime_error("int8: this CPU has no NEON dot product (ARMv8.2 SDOT)");
     detail::pack_b_int8(b, n, k, ldb, transposed, packed);
     return packed;
   }

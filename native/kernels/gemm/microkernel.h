@@ -209,6 +209,7 @@ inline void copy_int8_tile(const float* values, int rows, int cols, float* c, in
     std::copy(row, row + cols, c + static_cast<std::ptrdiff_t>(r) * ldc);
   }
 }
+
 }  // namespace
 // Quantises B (per column) into packed.s8, packed.col_scale and packed.col_sum.
 void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB& packed);
@@ -234,10 +235,32 @@ struct Int8Kernel {
   // Writes rows x cols of tile's output (row stride 32) to C through the epilogue (may be null).
   void (*store)(const float* values, int rows, int cols, float* c, int ldc, const BlockEpilogue* ep);
 };
+
+namespace {  // internal linkage, as above
+
+// An int8 tile computed kChunk rows at a time, for kernels whose registers hold fewer than
+// kInt8TileRows rows: chunks[n] computes n rows.
+template <int kChunk>
+using Int8ChunkFn = void (*)(int kq, const uint8_t* a, int lda, const float* row_scale, const Int8Columns& b,
+                             float* out);
+template <int kChunk>
+inline void int8_tile_in_chunks(const Int8ChunkFn<kChunk>* chunks, int rows, int kq, const uint8_t* a, int lda,
+                                const float* row_scale, const Int8Columns& b, float* out) {
+  for (int r = 0; r < rows; r += kChunk) {
+    const int n = rows - r < kChunk ? rows - r : kChunk;
+    chunks[n](kq, a + static_cast<std::ptrdiff_t>(r) * lda, lda, row_scale + r, b, out + r * kInt8TileCols);
+  }
+}
+
+}  // namespace
+
 const Int8Kernel& scalar_int8_kernel();
 #if defined(ALBERT_X86)
 const Int8Kernel& avx512_vnni_int8_kernel();
 const Int8Kernel& avx_vnni_int8_kernel();
+#endif
+#if defined(ALBERT_ARM64)
+const Int8Kernel& neon_dotprod_int8_kernel();
 #endif
 
 // ---- bf16 drivers (amx.cc, avx512_bf16.cc) -------------------------------------------------
