@@ -35,7 +35,7 @@ void quantise_rows(int m, int k, const float* a, int lda, uint8_t* dst, float* r
     float largest = 0.0f;
     for (float v : lanes) largest = std::max(largest, v);
     for (int kk = whole; kk < k; ++kk) largest = std::max(largest, std::fabs(row[kk]));
-    const float scale = largest > 0.0f ? largest / 127.0f : 1.0f;
+    const float scale = int8_scale_for(largest);
     const float inv_scalar = 1.0f / scale;
     const __m256 inv = _mm256_set1_ps(inv_scalar);
     for (int kk = 0; kk < whole; kk += 8) {

@@ -34,7 +34,7 @@ void quantise_rows(int m, int k, const float* a, int lda, uint8_t* dst, float* r
       max_abs = _mm512_max_ps(max_abs, _mm512_abs_ps(_mm512_maskz_loadu_ps(lanes(k - kk), row + kk)));
     }
     const float largest = _mm512_reduce_max_ps(max_abs);
-    const float scale = largest > 0.0f ? largest / 127.0f : 1.0f;
+    const float scale = int8_scale_for(largest);
     const __m512 inv = _mm512_set1_ps(1.0f / scale);
     for (int kk = 0; kk < kpad; kk += 16) {
       const __mmask16 real = lanes(k - kk);

@@ -183,7 +183,7 @@ void f32_rectangle(Isa isa, const F32Kernel& kern, int r0, int r1, int c0, int c
   const int k = b.k;
   const int kc = k_block(kern, k);
   float* a_packed = a_buffer.at_least(static_cast<std::size_t>(kern.mc) * kc);
-  const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
+  const bool has_epilogue = has_pointwise_epilogue(ep);
   const RowLayerNorm& ln = ep.layer_norm;
   for (int jc = c0; jc < c1; jc += kern.nc) {
     const int nb = std::min(kern.nc, c1 - jc);
@@ -285,7 +285,7 @@ void int8_rectangle(Isa isa, int r0, int r1, int c0, int c1, const float* a, int
   const Int8Kernel& kernel = int8_kernel(isa);
   kernel.quantise_rows(rows, b.k, a + static_cast<std::size_t>(r0) * lda, lda, qa, row_scale);
   const std::size_t group_stride = static_cast<std::size_t>(kpad) * 16;
-  const bool has_epilogue = ep.bias || ep.residual || ep.activation != Activation::kIdentity;
+  const bool has_epilogue = has_pointwise_epilogue(ep);
   alignas(64) float values[kInt8TileRows * kInt8TileCols];
   for (int ib = 0; ib < rows; ib += kRowBlock) {
     const int mb = std::min(kRowBlock, rows - ib);

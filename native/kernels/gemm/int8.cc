@@ -12,9 +12,6 @@ namespace gemm {
 namespace detail {
 namespace {
 
-// The scale that maps the largest magnitude to 127 (1 for an all-zero vector, any works).
-inline float scale_for(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
-
 void quantise_rows_scalar(int m, int k, const float* a, int lda, uint8_t* dst, float* row_scale) {
   const int kpad = int8_k_padded(k);
   for (int i = 0; i < m; ++i) {
@@ -22,7 +19,7 @@ void quantise_rows_scalar(int m, int k, const float* a, int lda, uint8_t* dst, f
     uint8_t* out = dst + static_cast<std::size_t>(i) * kpad;
     float max_abs = 0.0f;
     for (int kk = 0; kk < k; ++kk) max_abs = std::max(max_abs, std::fabs(row[kk]));
-    const float scale = scale_for(max_abs);
+    const float scale = int8_scale_for(max_abs);
     const float inv = 1.0f / scale;
     for (int kk = 0; kk < k; ++kk) out[kk] = static_cast<uint8_t>(quantise_int8(row[kk], inv) + kInt8Zero);
     for (int kk = k; kk < kpad; ++kk) out[kk] = kInt8Zero;
@@ -66,7 +63,7 @@ void pack_b_int8(const float* b, int n, int k, int ldb, bool transposed, PackedB
   for (int j = 0; j < npad; ++j) {
     float max_abs = 0.0f;
     for (int kk = 0; j < n && kk < k; ++kk) max_abs = std::max(max_abs, std::fabs(at(kk, j)));
-    const float scale = scale_for(max_abs);
+    const float scale = int8_scale_for(max_abs);
     const float inv = 1.0f / scale;
     int8_t* group = packed.s8.data() + static_cast<std::size_t>(j / 16) * kpad * 16;
     int32_t sum = 0;

@@ -60,6 +60,12 @@ struct TileRows {
   int m_, base_ = 0, extra_ = 0, index_ = 0;
 };
 
+// Whether the epilogue changes the product's values before any LayerNorm (bias, activation or
+// residual), i.e. whether a kernel must run it at all.
+inline bool has_pointwise_epilogue(const Epilogue& e) {
+  return e.bias || e.residual || e.activation != Activation::kIdentity;
+}
+
 // Shifts an epilogue to the block starting at (row, col).
 inline BlockEpilogue offset_epilogue(const Epilogue& e, int row, int col) {
   BlockEpilogue b;
@@ -193,6 +199,9 @@ constexpr int kInt8Zero = 128;    // the uint8 value that stands for 0 in quanti
 namespace {  // internal linkage, as above
 inline int int8_k_padded(int k) { return (k + kInt8KAlign - 1) / kInt8KAlign * kInt8KAlign; }
 inline int int8_n_padded(int n) { return (n + kInt8NAlign - 1) / kInt8NAlign * kInt8NAlign; }
+
+// The scale that maps a vector's largest magnitude to 127 (1 for an all-zero vector: any works).
+inline float int8_scale_for(float max_abs) { return max_abs > 0.0f ? max_abs / 127.0f : 1.0f; }
 
 // Symmetric quantisation of x with 1 / scale = inv: round half away from zero, clamped to
 // +-127. A NaN becomes -127 (never an undefined conversion), as VMAXPS with the bound second
