@@ -74,14 +74,16 @@ export function cpuInfo(): CpuInfo {
   const f = native().cpuFeatures();
   const supportedIsas = ISAS.filter((isa) => isa === 'scalar' || f[isa]);
   const supportedBf16Paths = BF16_PATHS.filter((path) => (path === 'amx' ? f.amxbf16 : f.avx512bf16));
+  const isa = defaultIsa();
+  const int8 = int8Isas();
   return {
     supportedIsas,
-    defaultIsa: defaultIsa(),
+    defaultIsa: isa,
     bf16: hasBf16(),
     amx: f.amxbf16,
     supportedBf16Paths,
     bf16Path: defaultBf16Path(),
-    int8: int8Isas().includes(defaultIsa()),
-    int8Isas: int8Isas(),
+    int8: int8.includes(isa),
+    int8Isas: int8,
   };
 }

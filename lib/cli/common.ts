@@ -1,6 +1,6 @@
 // Options every model-loading command shares, and where the model folder comes from.
 import { ISAS } from '../cpu';
-import { BF16_ROUNDINGS, type FromPretrainedOptions } from '../model/albert-model';
+import { BF16_ROUNDINGS, PRECISIONS, type FromPretrainedOptions } from '../model/albert-model';
 import { UsageError, type OptionSpec } from './args';
 
 type Flags = Record<string, string | number | boolean>;
@@ -11,7 +11,7 @@ export const MODEL_OPTIONS: readonly OptionSpec[] = [
   { name: 'model', kind: 'string', value: 'DIR', description: 'model folder (or give it as the first argument)' },
   { name: 'threads', kind: 'integer', value: 'N', description: 'threads (default: every core)' },
   { name: 'isa', kind: 'string', value: 'ISA', choices: ISAS, description: `${ISAS.join(', ')} (default: the best this CPU has)` },
-  { name: 'precision', kind: 'string', value: 'P', choices: ['fp32', 'bf16', 'int8'], description: 'fp32 (default), bf16 or int8' },
+  { name: 'precision', kind: 'string', value: 'P', choices: PRECISIONS, description: `${PRECISIONS.join(', ')} (default: fp32)` },
   { name: 'bf16-rounding', kind: 'string', value: 'R', choices: BF16_ROUNDINGS, description: 'with bf16: alternating (default) or nearest (half the shared weights\' memory)' },
 ];
 

@@ -131,11 +131,6 @@ function tokenizerFromJson(bytes: Uint8Array, path: string): { sp: SentencePiece
   return { sp: SentencePieceProcessor.fromModelProto(proto, path), implied: { doLowerCase, keepAccents } };
 }
 
-/** The options that are set (an explicit undefined must not hide an implied value). */
-function definedOnly(options: AlbertTokenizerOptions): AlbertTokenizerOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as AlbertTokenizerOptions;
-}
-
 export class AlbertTokenizer {
   readonly modelMaxLength: number;
   /** decode's default for its `cleanUpTokenizationSpaces` option. */
@@ -188,7 +183,11 @@ export class AlbertTokenizer {
     requireString(path, 'path');
     if (!path.endsWith('.json')) return new AlbertTokenizer(SentencePieceProcessor.fromFile(path), options);
     const { sp, implied } = tokenizerFromJson(readModelFile(path), path);
-    return new AlbertTokenizer(sp, { ...implied, ...definedOnly(options) });
+    return new AlbertTokenizer(sp, {
+      ...options,
+      doLowerCase: options.doLowerCase ?? implied.doLowerCase,
+      keepAccents: options.keepAccents ?? implied.keepAccents,
+    });
   }
 
   static fromBuffer(bytes: Uint8Array | ArrayBuffer, options: AlbertTokenizerOptions = {}, source?: string): AlbertTokenizer {
