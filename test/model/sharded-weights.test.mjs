@@ -3,12 +3,12 @@
 // at missing shards or at tensors their shard lacks are refused, naming the index.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlbertModel } from 'albert-native';
 import { encodeSafetensors, readSafetensors } from '../helpers/checkpoint.mjs';
 import { rejectsWithCode } from '../helpers/assert.mjs';
+import { withFolder } from '../helpers/folder.mjs';
 import { FIXTURES, modelDir } from '../helpers/golden.mjs';
 
 const TINY = modelDir('tiny-pretraining');
@@ -23,18 +23,11 @@ function indexOf(shards) {
   return { metadata: { total_size: 0 }, weight_map: weightMap };
 }
 
-/** A folder with config.json, the given shards and index; runs fn(dir). */
-async function withShardedDir({ shards = SHARDS, index = indexOf(shards), indexName = 'model.safetensors.index.json', extra = {} }, fn) {
-  const dir = mkdtempSync(join(tmpdir(), 'albert-shards-'));
-  try {
-    copyFileSync(join(TINY, 'config.json'), join(dir, 'config.json'));
-    for (const [file, tensors] of Object.entries(shards)) writeFileSync(join(dir, file), encodeSafetensors(new Map(tensors)));
-    writeFileSync(join(dir, indexName), typeof index === 'string' ? index : JSON.stringify(index));
-    for (const [file, bytes] of Object.entries(extra)) writeFileSync(join(dir, file), bytes);
-    return await fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A folder with config.json, the given shards, their index and any extra files; runs fn(dir). */
+function withShardedDir({ shards = SHARDS, index = indexOf(shards), indexName = 'model.safetensors.index.json', extra = {} }, fn) {
+  const files = { 'config.json': readFileSync(join(TINY, 'config.json')), [indexName]: index, ...extra };
+  for (const [file, tensors] of Object.entries(shards)) files[file] = encodeSafetensors(new Map(tensors));
+  return withFolder(files, fn);
 }
 
 async function logits(dir, options = {}) {

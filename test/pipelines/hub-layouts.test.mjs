@@ -3,22 +3,23 @@
 // pipeline on it answers exactly as on the original folder.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'albert-native';
 import { buildTokenizerJson } from '../../bench/tokenizer/hf-json.mjs';
+import { withFolder } from '../helpers/folder.mjs';
 import { FIXTURES, modelDir } from '../helpers/golden.mjs';
 
 const TINY = modelDir('tiny-pretraining');
 const TEXTS = ['The old woman made me some [MASK].', 'It cost 1,000 [MASK], said the man.'];
 
 test('fill-mask on pytorch_model.bin + tokenizer.json gives the same answers as on model.safetensors + spiece.model', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'albert-hub-'));
-  try {
-    copyFileSync(join(TINY, 'config.json'), join(dir, 'config.json'));
-    copyFileSync(join(FIXTURES, 'pytorch', 'tiny-pretraining-zip.bin'), join(dir, 'pytorch_model.bin'));
-    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(buildTokenizerJson(join(TINY, 'spiece.model'))));
+  const files = {
+    'config.json': readFileSync(join(TINY, 'config.json')),
+    'pytorch_model.bin': readFileSync(join(FIXTURES, 'pytorch', 'tiny-pretraining-zip.bin')),
+    'tokenizer.json': buildTokenizerJson(join(TINY, 'spiece.model')),
+  };
+  await withFolder(files, async (dir) => {
     const original = await pipeline('fill-mask', TINY, { threads: 1 });
     const hub = await pipeline('fill-mask', dir, { threads: 1 });
     try {
@@ -27,9 +28,7 @@ test('fill-mask on pytorch_model.bin + tokenizer.json gives the same answers as 
       original.dispose();
       hub.dispose();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

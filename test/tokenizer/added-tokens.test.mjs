@@ -5,30 +5,23 @@
 // tokenizer_config.json does for its specials, load as before.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { AlbertTokenizer } from 'albert-native';
 import { rejectsWithCode } from '../helpers/assert.mjs';
+import { withFolder } from '../helpers/folder.mjs';
 import { TINY_1000 } from './fixtures.mjs';
 
-async function withFolder(files, fn) {
-  const dir = mkdtempSync(join(tmpdir(), 'albert-added-'));
-  try {
-    copyFileSync(TINY_1000, join(dir, 'spiece.model'));
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
-    return await fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const SPIECE = readFileSync(TINY_1000);
+
+// A folder with the tiny spiece.model and the given files.
+const withTokenizerFolder = (files, fn) => withFolder({ 'spiece.model': SPIECE, ...files }, fn);
 
 const plain = AlbertTokenizer.fromFile(TINY_1000);
 const SPECIALS = Object.fromEntries(['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]'].map((t) => [String(plain.sp.pieceToId(t)), { content: t, special: true }]));
 
 test('specials restated in added_tokens_decoder or added_tokens.json load as before', async () => {
   const files = { 'tokenizer_config.json': { added_tokens_decoder: SPECIALS }, 'added_tokens.json': { '[MASK]': plain.maskTokenId } };
-  await withFolder(files, async (dir) => {
+  await withTokenizerFolder(files, async (dir) => {
     const tok = await AlbertTokenizer.fromPretrained(dir);
     assert.equal(tok.encode('a [MASK] b').inputIds, plain.encode('a [MASK] b').inputIds);
   });
@@ -42,7 +35,7 @@ test('tokens past the vocabulary are refused, naming the file, token and id', as
     [{ 'added_tokens.json': { '<ent>': 7 } }, /"<ent>" \(id 7\), which is not that piece/],
   ];
   for (const [files, pattern] of cases) {
-    await withFolder(files, (dir) => rejectsWithCode(AlbertTokenizer.fromPretrained(dir), 'ERR_CONFIG', pattern));
+    await withTokenizerFolder(files, (dir) => rejectsWithCode(AlbertTokenizer.fromPretrained(dir), 'ERR_CONFIG', pattern));
   }
 });
 

@@ -4,29 +4,18 @@
 // digit-comma score penalty included.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlbertTokenizer } from 'albert-native';
 import { buildTokenizerJson } from '../../bench/tokenizer/hf-json.mjs';
 import { rejectsWithCode } from '../helpers/assert.mjs';
+import { withFolder } from '../helpers/folder.mjs';
 import { ALBERT_30K, TINY_1000, readJsonl, label } from './fixtures.mjs';
 
 const CASES = [
   { model: ALBERT_30K, file: 'golden-albert-30k.jsonl' },
   { model: TINY_1000, file: 'golden-tiny-1000.jsonl' },
 ];
-
-/** Runs fn(dir) on a temporary folder holding the given files (name -> object or string). */
-async function withFolder(files, fn) {
-  const dir = mkdtempSync(join(tmpdir(), 'albert-tokjson-'));
-  try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
-    return await fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -91,8 +80,7 @@ test('older files: Metaspace with add_prefix_space inside a Sequence after White
 
 test('spiece.model wins over tokenizer.json; a folder with neither names both', async () => {
   const broken = { model: { type: 'BPE' } };
-  await withFolder({ 'tokenizer.json': broken }, async (dir) => {
-    writeFileSync(join(dir, 'spiece.model'), Buffer.from(await import('node:fs').then((fs) => fs.readFileSync(TINY_1000))));
+  await withFolder({ 'tokenizer.json': broken, 'spiece.model': readFileSync(TINY_1000) }, async (dir) => {
     const tok = await AlbertTokenizer.fromPretrained(dir);
     assert.is(tok.vocabSize, 1000);
   });
